@@ -1,0 +1,119 @@
+import HTTPTypes
+import VerifyAPI
+
+/// Every failure the sandbox answers with: one row per HTTP status and `error` text.
+///
+/// The texts are a stable contract: scripts assert on them and docs/sandbox.md
+/// lists them row by row. Change a text only together with that table.
+public enum SandboxError: Error, Sendable, Hashable {
+    // Validation of a session (POST …/Verify/Session/{uuid}/).
+    case incorrectOTP
+    case sessionExpired
+    case tooManyAttempts
+    case alreadyVerified
+    case otpRequired
+    case otpNotDigits
+    case sessionUUIDMismatch
+
+    // Parameters of a new session (POST …/Verify/Session/).
+    case recipientRequired
+    case recipientInvalid
+    case channelInvalid
+    case methodInvalid
+    case codeLengthInvalid
+    case dtmfInvalid
+    case urlInvalid
+    /// A text parameter given a number, a boolean, an array or an object.
+    case notAString(parameter: String)
+    /// A body key or query name the endpoint does not take.
+    case unknownParameter(String)
+    case bodyNotObject
+    case bodyNotJSON
+
+    // The query of GET …/Verify/Session/.
+    case limitInvalid
+    case offsetInvalid
+    case statusInvalid
+    /// A `session_time…` filter that is not `YYYY-MM-DD HH:MM[:ss[.uuuuuu]]`.
+    case timeInvalid(filter: String)
+    case timeTooOld
+
+    // The out-of-band clock.
+    case advanceInvalid
+
+    case authenticationFailed
+    case sessionNotFound
+    case notFound
+    /// A known path with a method it does not take; `allowed` goes into the `Allow` header.
+    case methodNotAllowed(allowed: [HTTPRequest.Method])
+
+    /// The HTTP status code.
+    public var status: Int {
+        switch self {
+        case .authenticationFailed: 401
+        case .sessionNotFound, .notFound: 404
+        case .methodNotAllowed: 405
+        default: 400
+        }
+    }
+
+    /// The `error` text of the body.
+    public var text: String {
+        switch self {
+        case .incorrectOTP: "incorrect otp"
+        case .sessionExpired: "session expired"
+        case .tooManyAttempts: "maximum validation attempts exceeded"
+        case .alreadyVerified: "session already verified"
+        case .otpRequired: "otp is required"
+        case .otpNotDigits: "otp must be a string of digits"
+        case .sessionUUIDMismatch: "session_uuid in the body does not match the path"
+        case .recipientRequired: "recipient is required"
+        case .recipientInvalid: "recipient must be a phone number in E.164 format, e.g. +14155550100"
+        case .channelInvalid: "channel must be sms or voice"
+        case .methodInvalid: "method must be POST or GET"
+        case .codeLengthInvalid: "code_length must be an integer from 4 to 8"
+        case .dtmfInvalid: "dtmf must be an integer"
+        case .urlInvalid: "url must be an http or https URL"
+        case .notAString(let parameter): "\(parameter) must be a string"
+        case .unknownParameter(let name): "unknown parameter: \(name)"
+        case .bodyNotObject: "request body must be a JSON object"
+        case .bodyNotJSON: "request body is not valid JSON"
+        case .limitInvalid: "limit must be an integer from 1 to 20"
+        case .offsetInvalid: "offset must be a non-negative integer"
+        case .statusInvalid: "status must be one of in-progress, verified, expired"
+        case .timeInvalid(let filter): "\(filter) must be a time as YYYY-MM-DD HH:MM[:ss[.uuuuuu]]"
+        case .timeTooOld: "session_time filters reach at most 90 days back"
+        case .advanceInvalid: "advance must be a duration such as 30s, 11m or 1h"
+        case .authenticationFailed: "authentication failed"
+        case .sessionNotFound: "session not found"
+        case .notFound: "not found"
+        case .methodNotAllowed: "method not allowed"
+        }
+    }
+
+    /// One of each row, with `<name>`-style placeholders where the text names a parameter:
+    /// what docs/sandbox.md lists and its test checks.
+    public static let catalogue: [SandboxError] = [
+        .incorrectOTP, .sessionExpired, .tooManyAttempts, .alreadyVerified, .otpRequired, .otpNotDigits,
+        .sessionUUIDMismatch, .recipientRequired, .recipientInvalid, .channelInvalid, .methodInvalid,
+        .codeLengthInvalid, .dtmfInvalid, .urlInvalid, .notAString(parameter: "<name>"), .unknownParameter("<name>"),
+        .bodyNotObject, .bodyNotJSON, .limitInvalid, .offsetInvalid, .statusInvalid, .timeInvalid(filter: "<filter>"),
+        .timeTooOld, .advanceInvalid, .authenticationFailed, .sessionNotFound, .notFound,
+        .methodNotAllowed(allowed: [.get, .post]),
+    ]
+
+    /// The answer: `{"api_id": …, "error": …}`; a 401 carries no `api_id`, as Plivo's may not.
+    func response(apiID: String) -> APIResponse {
+        var fields = HTTPFields()
+        switch self {
+        case .authenticationFailed:
+            fields[.wwwAuthenticate] = "Basic realm=\"vsh sandbox\""
+            return APIResponse(status: status, json: .object(["error": .string(text)]), headerFields: fields)
+        case .methodNotAllowed(let allowed):
+            fields[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+        default:
+            break
+        }
+        return APIResponse(status: status, json: .object(["api_id": .string(apiID), "error": .string(text)]), headerFields: fields)
+    }
+}

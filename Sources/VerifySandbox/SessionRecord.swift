@@ -1,0 +1,120 @@
+import VerifyAPI
+
+/// A session's status on the wire.
+enum SessionStatus: String, Sendable, CaseIterable {
+    case inProgress = "in-progress"
+    case verified
+    case expired
+}
+
+/// One Verify session as the sandbox keeps it.
+///
+/// Only `verifiedAt` and `validationAttempts` ever change; whether a session has
+/// expired is worked out from the clock on every read, so nothing has to run
+/// when time moves.
+struct SessionRecord: Sendable {
+    /// Creation order, which breaks ties between sessions made at the same (frozen) instant.
+    var sequence: Int
+    var uuid: String
+    /// The auth_id of the path the session was created under; it is visible only there.
+    var account: String
+    var appUUID: String
+    var alias: String
+    var recipient: String
+    var channel: String
+    var locale: String
+    var brandName: String?
+    var appHash: String?
+    var callbackURL: String?
+    var callbackMethod: String
+    var dtmf: Int?
+    var fraudCheck: String?
+    var code: String
+    var requestorIP: String
+    var countryISO2: String
+    var attemptUUID: String
+    var createdAt: Timestamp
+    var expiresAt: Timestamp
+    var verifiedAt: Timestamp?
+    /// Judged validation attempts, right or wrong; malformed bodies do not count.
+    var validationAttempts = 0
+
+    /// The alias of the account's default Verify application.
+    static let defaultAlias = "default_verify_app"
+
+    /// `in-progress` until verified; `expired` from `expiresAt` on, unless verified first.
+    func status(at now: Timestamp) -> SessionStatus {
+        if verifiedAt != nil { return .verified }
+        return now >= expiresAt ? .expired : .inProgress
+    }
+
+    /// The instant of the last change of status: creation, verification or expiry.
+    func updatedAt(at now: Timestamp) -> Timestamp {
+        switch status(at: now) {
+        case .inProgress: createdAt
+        case .verified: verifiedAt ?? createdAt
+        case .expired: expiresAt
+        }
+    }
+
+    /// `subaccount` as the list filter sees it: the creating auth_id when it is a subaccount's.
+    var subaccount: String { account.hasPrefix("SA") ? account : "" }
+
+    /// The charge of the one attempt, in units of 0.00001: sms 0.00500, voice 0.00600.
+    var attemptCharge: Int { channel == "voice" ? 600 : 500 }
+
+    /// The retrieve shape without `api_id`, keys in the order of Plivo's answers
+    /// (which is also the shape of each entry of a list).
+    func fields(at now: Timestamp) -> [(key: String, value: JSONValue)] {
+        let created = JSONValue.string(createdAt.iso8601)
+        return [
+            ("session_uuid", .string(uuid)),
+            ("app_uuid", .string(appUUID)),
+            ("alias", .string(alias)),
+            ("recipient", .string(recipient)),
+            ("channel", .string(channel)),
+            ("status", .string(status(at: now).rawValue)),
+            ("count", 1),
+            ("requestor_ip", .string(requestorIP)),
+            ("destination_country_iso2", .string(countryISO2)),
+            ("destination_network", .null),
+            ("locale", .string(locale)),
+            (
+                "attempt_details",
+                [
+                    .object([
+                        "channel": .string(channel), "attempt_uuid": .string(attemptUUID), "status": "delivered",
+                        "time": created,
+                    ])
+                ]
+            ),
+            (
+                "charges",
+                .object([
+                    "total_charge": .string(Self.decimal(attemptCharge, fractionDigits: 4)),
+                    "validation_charge": "0.0000",
+                    "attempt_charges": [
+                        .object([
+                            "attempt_uuid": .string(attemptUUID), "channel": .string(channel),
+                            "charge": .string(Self.decimal(attemptCharge, fractionDigits: 5)),
+                        ])
+                    ],
+                ])
+            ),
+            ("created_at", created),
+            ("updated_at", .string(updatedAt(at: now).iso8601)),
+        ].map { (key: $0.0, value: $0.1) }
+    }
+
+    /// Renders an amount in units of 0.00001 as a decimal string with
+    /// `fractionDigits` (at most 5) digits, rounding half up: `500` → `0.0050`.
+    static func decimal(_ hundredThousandths: Int, fractionDigits: Int) -> String {
+        var scale = 1
+        for _ in fractionDigits..<5 { scale *= 10 }
+        let value = (hundredThousandths + scale / 2) / scale
+        var unit = 1
+        for _ in 0..<fractionDigits { unit *= 10 }
+        let fraction = String(value % unit)
+        return "\(value / unit)." + String(repeating: "0", count: fractionDigits - fraction.count) + fraction
+    }
+}

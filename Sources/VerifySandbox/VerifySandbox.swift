@@ -1,0 +1,214 @@
+import HTTPTypes
+import Synchronization
+import VerifyAPI
+
+/// An in-process emulator of Plivo's Verify sessions: create, retrieve, list and
+/// validate, with the same paths, bodies and status codes as the real API, plus
+/// the out-of-band `/__sandbox/outbox` and `/__sandbox/clock` for tests.
+///
+/// The whole emulator is a function from request to response over state kept
+/// behind a mutex: callers on any thread may share one instance, and a server
+/// (`vsh sandbox serve`) only has to translate HTTP to ``handle(_:clientAddress:)``.
+///
+/// Time is virtual: the clock stands still at ``Configuration/startTime`` and
+/// moves only by ``advanceClock(by:)`` or `POST /__sandbox/clock`, so every run
+/// of a script sees the same instants and a ten-minute expiry costs no waiting.
+public final class VerifySandbox: Sendable {
+    /// How a sandbox behaves; every field has the default `vsh` uses.
+    public struct Configuration: Sendable {
+        /// The token requests must carry, with HTTP Basic auth as `auth_id:token` where
+        /// `auth_id` is well formed and equals the path's. Nil: no check (the embedded sandbox).
+        public var authToken: String?
+        /// The code every session gets (`--otp CODE`), whatever its `code_length`; nil: random codes.
+        public var fixedCode: String?
+        /// How long a code stays valid; the session is `expired` from `created_at + codeLifetime` on.
+        public var codeLifetime: Duration
+        /// Validation attempts judged per session; later ones fail even with the right code.
+        public var maxAttempts: Int
+        /// Seeds the generator of uuids and codes, making a run reproducible; nil: the system's generator.
+        public var seed: UInt64?
+        /// Where the virtual clock starts; nil: the wall clock when the sandbox is made.
+        public var startTime: Timestamp?
+
+        public init(
+            authToken: String? = nil, fixedCode: String? = nil, codeLifetime: Duration = .seconds(600),
+            maxAttempts: Int = 10, seed: UInt64? = nil, startTime: Timestamp? = nil
+        ) {
+            self.authToken = authToken
+            self.fixedCode = fixedCode
+            self.codeLifetime = codeLifetime
+            self.maxAttempts = maxAttempts
+            self.seed = seed
+            self.startTime = startTime
+        }
+    }
+
+    public let configuration: Configuration
+    private let state: Mutex<SandboxState>
+
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+        state = Mutex(SandboxState(configuration: configuration))
+    }
+
+    /// The virtual now.
+    public var now: Timestamp { state.withLock { $0.now } }
+
+    /// Moves the virtual clock forward at once; a negative duration is ignored.
+    public func advanceClock(by duration: Duration) {
+        state.withLock { $0.advance(by: duration) }
+    }
+
+    /// The codes "sent" so far, in send order; only one session's when `sessionUUID` is given.
+    public func outbox(sessionUUID: String? = nil) -> [OutboxMessage] {
+        state.withLock { $0.messages(sessionUUID: sessionUUID) }
+    }
+
+    /// Answers one request: the four Verify endpoints under `/v1/Account/{auth_id}/`,
+    /// and `/__sandbox/outbox` and `/__sandbox/clock`. Never throws: every failure
+    /// is an answer with a status and an `error` text (see ``SandboxError``).
+    ///
+    /// - Parameter clientAddress: the caller's IP, reported as a session's `requestor_ip`;
+    ///   `127.0.0.1` when nil.
+    public func handle(_ request: APIRequest, clientAddress: String? = nil) -> APIResponse {
+        respond(
+            method: request.method, path: request.path, query: request.query, headerFields: request.headerFields,
+            body: request.body.map(RequestBody.json) ?? .absent, clientAddress: clientAddress)
+    }
+
+    /// Answers a request as it came off the wire: a request target (`/path?query`) and
+    /// the raw body bytes. An empty body counts as none; a body that is not JSON is
+    /// answered `400 request body is not valid JSON`. For an HTTP server in front of the sandbox.
+    public func handle(
+        method: HTTPRequest.Method, target: String, headerFields: HTTPFields = [:], body: [UInt8],
+        clientAddress: String? = nil
+    ) -> APIResponse {
+        let requestBody: RequestBody
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            requestBody = .absent
+        } else if let json = try? JSONValue(parsing: body) {
+            requestBody = .json(json)
+        } else {
+            requestBody = .invalid
+        }
+        return respond(method: method, path: target, query: [], headerFields: headerFields, body: requestBody, clientAddress: clientAddress)
+    }
+
+    private func respond(
+        method: HTTPRequest.Method, path rawPath: String, query rawQuery: [QueryItem], headerFields: HTTPFields,
+        body: RequestBody, clientAddress: String?
+    ) -> APIResponse {
+        var path = rawPath
+        var query = rawQuery
+        if let mark = rawPath.firstIndex(of: "?") {
+            path = String(rawPath[..<mark])
+            query = QueryItem.decode(rawPath[rawPath.index(after: mark)...]) + rawQuery
+        }
+        return state.withLock { state in
+            do throws(SandboxError) {
+                guard let route = Route(path: path) else { throw .notFound }
+                if let account = route.account, let token = configuration.authToken {
+                    guard Self.isAuthorized(headerFields, account: account, token: token) else { throw .authenticationFailed }
+                }
+                guard route.methods.contains(method) else { throw .methodNotAllowed(allowed: route.methods) }
+                switch (route, method) {
+                case (.sessions(let account), .post):
+                    return try state.createSession(account: account, body: body, clientAddress: clientAddress)
+                case (.sessions(let account), _):
+                    return try state.listSessions(account: account, path: path, query: query)
+                case (.session(let account, let uuid), .post):
+                    return try state.validateSession(account: account, uuid: uuid, body: body)
+                case (.session(let account, let uuid), _):
+                    return try state.retrieveSession(account: account, uuid: uuid)
+                case (.outbox, _):
+                    return try state.outboxResponse(query: query)
+                case (.clock, .post):
+                    return try state.clockResponse(advancing: body)
+                case (.clock, _):
+                    return try state.clockResponse(advancing: nil)
+                }
+            } catch {
+                return error.response(apiID: state.random.uuid())
+            }
+        }
+    }
+
+    /// HTTP Basic with a well-formed auth_id equal to the path's, and the sandbox's token.
+    static func isAuthorized(_ headerFields: HTTPFields, account: String, token: String) -> Bool {
+        guard let header = headerFields[.authorization], let space = header.firstIndex(of: " "),
+            header[..<space].lowercased() == "basic",
+            let decoded = Base64.decode(header[header.index(after: space)...].trimmingSpaces),
+            let credentials = String(validating: decoded, as: UTF8.self),
+            let colon = credentials.firstIndex(of: ":")
+        else { return false }
+        let authID = credentials[..<colon]
+        return Credentials.isWellFormed(authID: authID) && authID == account
+            && credentials[credentials.index(after: colon)...] == token
+    }
+}
+
+/// A request body as the sandbox sees it.
+enum RequestBody: Sendable {
+    case absent
+    case json(JSONValue)
+    /// Bytes that are not JSON (only from the raw-bytes entry point).
+    case invalid
+
+    /// The JSON, nil when there is none; throws for a body that is not JSON.
+    func json() throws(SandboxError) -> JSONValue? {
+        switch self {
+        case .absent: nil
+        case .json(let value): value
+        case .invalid: throw .bodyNotJSON
+        }
+    }
+}
+
+/// The paths the sandbox knows. Verify paths end in `/`, as Plivo requires (without it:
+/// 404); the out-of-band ones are found with or without the slash.
+enum Route: Equatable {
+    case sessions(account: String)
+    case session(account: String, uuid: String)
+    case outbox
+    case clock
+
+    init?(path: String) {
+        var segments = path.split(separator: "/", omittingEmptySubsequences: false).map { PercentEncoding.decode($0) }
+        guard segments.first == "" else { return nil }
+        segments.removeFirst()
+        switch segments {
+        case ["__sandbox", "outbox"], ["__sandbox", "outbox", ""]: self = .outbox
+        case ["__sandbox", "clock"], ["__sandbox", "clock", ""]: self = .clock
+        case _ where segments.count == 6 && segments[0] == "v1" && segments[1] == "Account" && !segments[2].isEmpty
+            && segments[3] == "Verify" && segments[4] == "Session" && segments[5] == "":
+            self = .sessions(account: segments[2])
+        case _ where segments.count == 7 && segments[0] == "v1" && segments[1] == "Account" && !segments[2].isEmpty
+            && segments[3] == "Verify" && segments[4] == "Session" && !segments[5].isEmpty && segments[6] == "":
+            self = .session(account: segments[2], uuid: segments[5])
+        default: return nil
+        }
+    }
+
+    /// The auth_id in the path, for the routes that need authentication.
+    var account: String? {
+        switch self {
+        case .sessions(let account), .session(let account, _): account
+        case .outbox, .clock: nil
+        }
+    }
+
+    var methods: [HTTPRequest.Method] {
+        switch self {
+        case .sessions, .session, .clock: [.get, .post]
+        case .outbox: [.get]
+        }
+    }
+}
+
+extension StringProtocol {
+    fileprivate var trimmingSpaces: SubSequence {
+        let start = firstIndex(where: { $0 != " " }) ?? endIndex
+        let end = lastIndex(where: { $0 != " " }).map { index(after: $0) } ?? start
+        return self[start..<end]
+    }
+}

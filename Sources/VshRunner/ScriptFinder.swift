@@ -1,0 +1,72 @@
+
+/// A script to run: a file, or standard input.
+public struct ScriptInput: Sendable, Hashable {
+    /// What diagnostics and results call it: the path as found, or `<stdin>`.
+    public var name: String
+    /// nil for standard input.
+    public var path: String?
+
+    public static let standardInput = ScriptInput(name: "<stdin>", path: nil)
+
+    public init(name: String, path: String?) {
+        self.name = name
+        self.path = path
+    }
+}
+
+/// A path on the command line that names nothing runnable (exit 1).
+public struct UsageError: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// Expands `vsh run` arguments: files as given, directories into every `*.vsh`
+/// below them in sorted order, `-` into standard input.
+public enum ScriptFinder {
+    public static func expand(_ paths: [String]) throws(UsageError) -> [ScriptInput] {
+        var inputs: [ScriptInput] = []
+        var seen = Set<String>()
+        for path in paths {
+            if path == "-" {
+                inputs.append(.standardInput)
+                continue
+            }
+            guard let kind = FileSystem.kind(of: path) else {
+                throw UsageError("no such file or directory: \(path)")
+            }
+            if kind == .directory {
+                let found = scripts(under: path)
+                guard !found.isEmpty else { throw UsageError("no *.vsh scripts under \(path)") }
+                for file in found where seen.insert(file).inserted { inputs.append(ScriptInput(name: file, path: file)) }
+            } else if seen.insert(path).inserted {
+                inputs.append(ScriptInput(name: path, path: path))
+            }
+        }
+        return inputs
+    }
+
+    /// Every `*.vsh` below `directory`, sorted by path; hidden files and folders are skipped.
+    static func scripts(under directory: String) -> [String] {
+        let base = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        var found: [String] = []
+        var pending = [base]
+        while let folder = pending.popLast() {
+            for name in FileSystem.entries(of: folder) where !name.hasPrefix(".") {
+                let full = folder == "/" ? "/" + name : folder + "/" + name
+                switch FileSystem.kind(of: full) {
+                case .directory: pending.append(full)
+                case .file where name.hasSuffix(".vsh"): found.append(full)
+                default: break
+                }
+            }
+        }
+        return found.sorted()
+    }
+
+    /// Reads a script's bytes.
+    public static func read(_ input: ScriptInput) -> Result<[UInt8], UsageError> {
+        guard let path = input.path else { return .success(FileSystem.readAll(0) ?? []) }
+        guard let bytes = FileSystem.contents(of: path) else { return .failure(UsageError("cannot read \(path)")) }
+        return .success(bytes)
+    }
+}

@@ -1,0 +1,205 @@
+import VerifyAPI
+import VshRuntime
+import VshSyntax
+
+/// How `vsh run` runs scripts.
+public struct RunConfiguration: Sendable {
+    /// Print every request and every assertion as it happens.
+    public var verbose: Bool
+    /// Print one result line per file and a summary (off when a script is piped to bare `vsh`).
+    public var summary: Bool
+    /// `--var NAME=VALUE`
+    public var variables: [String: String]
+    /// The process environment.
+    public var environment: [String: String]
+    /// A fresh transport for each file, so files share no state.
+    public var makeTransport: @Sendable (ScriptInput) throws(UsageError) -> any Transport
+
+    public init(
+        verbose: Bool = false, summary: Bool = true, variables: [String: String] = [:], environment: [String: String] = [:],
+        makeTransport: @escaping @Sendable (ScriptInput) throws(UsageError) -> any Transport
+    ) {
+        self.verbose = verbose
+        self.summary = summary
+        self.variables = variables
+        self.environment = environment
+        self.makeTransport = makeTransport
+    }
+}
+
+/// What happened to one file.
+public struct FileResult: Sendable {
+    public var input: ScriptInput
+    public var status: ExitStatus
+    public var duration: Duration
+    public var requests = 0
+    public var assertions = 0
+    /// `line 12: assertion failed`, for the result line.
+    public var failure: String?
+}
+
+/// Runs script files one after another, printing results to stdout and
+/// diagnostics to stderr; the exit status is the worst of the files'.
+public struct ScriptRunner: Sendable {
+    public let console: Console
+    public let configuration: RunConfiguration
+
+    public init(console: Console, configuration: RunConfiguration) {
+        self.console = console
+        self.configuration = configuration
+    }
+
+    var printer: DiagnosticPrinter { DiagnosticPrinter(color: console.color) }
+
+    /// Runs every input and prints a summary. Returns the process exit status.
+    public func run(_ inputs: [ScriptInput]) async -> ExitStatus {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var results: [FileResult] = []
+        for input in inputs {
+            let result = await run(input)
+            results.append(result)
+            if configuration.summary { console.out(resultLine(result)) }
+        }
+        let worst = results.map(\.status).max() ?? .success
+        if configuration.summary {
+            let passed = results.filter { $0.status == .success }.count
+            let summary = "\(passed) passed, \(results.count - passed) failed (\(format(clock.now - start)))"
+            console.out(console.styled(summary, worst == .success ? .green : .red) + "\n")
+        }
+        return worst
+    }
+
+    /// Parses, checks and runs one file.
+    public func run(_ input: ScriptInput) async -> FileResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var result = FileResult(input: input, status: .success, duration: .zero)
+        defer { _ = result }
+        let file: SourceFile
+        switch ScriptFinder.read(input) {
+        case .success(let bytes): file = SourceFile(name: input.name, bytes: bytes)
+        case .failure(let error):
+            console.err(printer.render(fileError: error.message, file: input.name))
+            result.status = .usage
+            result.failure = error.message
+            return result
+        }
+        let (script, parseErrors) = Parser.parse(file)
+        let predefined = Set(configuration.variables.keys).union(configuration.environment.keys)
+        let problems = parseErrors + Checker.check(script, predefined: predefined)
+        guard problems.isEmpty else {
+            for problem in problems.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) { console.err(printer.render(problem, in: file)) }
+            result.status = .malformedInput
+            result.failure = problems.count == 1 ? "1 error" : "\(problems.count) errors"
+            result.duration = clock.now - start
+            return result
+        }
+        if configuration.verbose, configuration.summary { console.out(console.styled(input.name, .bold) + "\n") }
+
+        let transport: any Transport
+        do {
+            transport = try configuration.makeTransport(input)
+        } catch {
+            console.err(printer.render(fileError: error.message, file: input.name))
+            result.status = .usage
+            return result
+        }
+        let counter = Counter()
+        let events = EventPrinter(console: console, file: file, verbose: configuration.verbose, counter: counter)
+        let interpreter = Interpreter(
+            transport: transport,
+            options: .init(environment: configuration.environment, variables: configuration.variables),
+            events: events.handle)
+        do {
+            try await interpreter.run(script)
+        } catch {
+            console.err(printer.render(error.diagnostic, in: file))
+            result.status = error.exitCode == 4 ? .assertionFailed : .runtimeFailure
+            result.failure = "line \(error.diagnostic.range.lowerBound.line): \(error.kind == .assertion ? "assertion failed" : "runtime failure")"
+        }
+        result.requests = counter.requests
+        result.assertions = counter.assertions
+        result.duration = clock.now - start
+        return result
+    }
+
+    /// Parses and checks files without running them (`vsh check`).
+    public func check(_ inputs: [ScriptInput]) -> ExitStatus {
+        var worst = ExitStatus.success
+        var errorCount = 0
+        for input in inputs {
+            let bytes: [UInt8]
+            switch ScriptFinder.read(input) {
+            case .success(let b): bytes = b
+            case .failure(let error):
+                console.err(printer.render(fileError: error.message, file: input.name))
+                worst = max(worst, .usage)
+                continue
+            }
+            let file = SourceFile(name: input.name, bytes: bytes)
+            let (script, parseErrors) = Parser.parse(file)
+            let predefined = Set(configuration.variables.keys).union(configuration.environment.keys)
+            let problems = (parseErrors + Checker.check(script, predefined: predefined)).sorted { $0.range.lowerBound < $1.range.lowerBound }
+            for problem in problems { console.err(printer.render(problem, in: file)) }
+            if !problems.isEmpty { worst = max(worst, .malformedInput) }
+            errorCount += problems.count
+            console.out(problems.isEmpty ? "\(console.styled("✓", .green)) \(input.name)\n" : "\(console.styled("✗", .red)) \(input.name) (\(problems.count == 1 ? "1 error" : "\(problems.count) errors"))\n")
+        }
+        return worst
+    }
+
+    func resultLine(_ result: FileResult) -> String {
+        let time = console.styled(format(result.duration), .dim)
+        if result.status == .success {
+            let counts = "\(result.requests) request\(result.requests == 1 ? "" : "s"), \(result.assertions) assertion\(result.assertions == 1 ? "" : "s")"
+            return "\(console.styled("✓", .green)) \(result.input.name) (\(counts)) \(time)\n"
+        }
+        return "\(console.styled("✗", .red)) \(result.input.name) (\(result.failure ?? "failed")) \(time)\n"
+    }
+}
+
+/// `12 ms`, `1.25 s`, `0.3 ms`.
+func format(_ duration: Duration) -> String {
+    let (seconds, attoseconds) = duration.components
+    let ms = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    if ms < 1 { return "\((ms * 100).rounded() / 100) ms" }
+    if ms < 1000 { return "\(Int(ms.rounded())) ms" }
+    return "\((ms / 10).rounded() / 100) s"
+}
+
+/// Counts what a run did, for its result line.
+final class Counter: @unchecked Sendable {
+    // Only touched from the one task that runs the file.
+    var requests = 0
+    var assertions = 0
+}
+
+/// Shows the interpreter's events: `print` output always, requests and assertions with `--verbose`.
+struct EventPrinter: Sendable {
+    let console: Console
+    let file: SourceFile
+    let verbose: Bool
+    let counter: Counter
+
+    func handle(_ event: RunEvent) {
+        switch event {
+        case .printed(let text, _):
+            console.out(text.hasSuffix("\n") ? text : text + "\n")
+        case .exchange(let request, let response, let duration, let statement):
+            counter.requests += 1
+            guard verbose else { return }
+            let status = console.styled(response.statusLine, response.isSuccess ? .green : .yellow)
+            console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  \(request.method.rawValue) \(request.target) → \(status) \(console.styled(format(duration), .dim))\n")
+        case .assertionPassed(let statement):
+            counter.assertions += 1
+            guard verbose else { return }
+            console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  \(console.styled("✓", .green)) \(file.text(in: statement.range))\n")
+        case .slept(let duration, let statement):
+            guard verbose else { return }
+            console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  slept \(DurationText.format(duration))\n")
+        case .sessionChanged:
+            break
+        }
+    }
+}

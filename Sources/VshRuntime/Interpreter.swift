@@ -1,0 +1,435 @@
+import HTTPTypes
+import VerifyAPI
+import VshSyntax
+
+/// Runs statements against a transport, keeping the state a script builds up:
+/// variables, credentials, the current session and the last answer.
+///
+/// One interpreter runs one script (or one REPL session), statement by statement.
+public final class Interpreter {
+    public struct Options: Sendable {
+        /// Stop when a request gets a non-2xx answer that the next statement does not
+        /// assert on (SPEC section 2). The REPL turns this off: it prints the answer and goes on.
+        public var failOnUnexpectedStatus: Bool
+        /// The process environment: `$NAME` falls back to it, and bare `auth` reads
+        /// `PLIVO_AUTH_ID` / `PLIVO_AUTH_TOKEN` from it.
+        public var environment: [String: String]
+        /// `--var NAME=VALUE`, strings.
+        public var variables: [String: String]
+
+        public init(failOnUnexpectedStatus: Bool = true, environment: [String: String] = [:], variables: [String: String] = [:]) {
+            self.failOnUnexpectedStatus = failOnUnexpectedStatus
+            self.environment = environment
+            self.variables = variables
+        }
+    }
+
+    public let transport: any Transport
+    public let options: Options
+    private let events: (RunEvent) -> Void
+
+    /// Script variables: `--var` values and `let` results.
+    public private(set) var variables: [String: JSONValue]
+    public private(set) var credentials: Credentials?
+    /// The session `validate`, `session get` and `$session` refer to.
+    public private(set) var currentSession: String?
+    public private(set) var lastResponse: APIResponse?
+    /// Texts never to show: auth tokens.
+    public private(set) var secrets: Set<String> = []
+    private var recipients: [String: String] = [:]
+    private var codes: [String: String] = [:]
+
+    public init(transport: any Transport, options: Options = .init(), events: @escaping (RunEvent) -> Void = { _ in }) {
+        self.transport = transport
+        self.options = options
+        self.events = events
+        self.variables = options.variables.mapValues { .string($0) }
+        if let token = options.environment["PLIVO_AUTH_TOKEN"], !token.isEmpty { secrets.insert(token) }
+    }
+
+    /// Names a script may read without defining them: `--var` values and the environment.
+    public var predefinedNames: Set<String> {
+        Set(options.variables.keys).union(options.environment.keys).union(variables.keys)
+    }
+
+    /// Runs a whole script; stops at the first failure.
+    public func run(_ script: Script) async throws(RunFailure) {
+        for (index, statement) in script.statements.enumerated() {
+            let next = index + 1 < script.statements.count ? script.statements[index + 1] : nil
+            try await execute(statement, next: next)
+        }
+    }
+
+    /// Runs one statement. `next` is the statement after it, which decides whether
+    /// an error answer was expected.
+    public func execute(_ statement: Statement, next: Statement?) async throws(RunFailure) {
+        try Task.checkCancellation(at: statement.range)
+        switch statement.command {
+        case .auth(let id, let token):
+            try await authenticate(id: id, token: token, statement)
+        case .sessionCreate(let parameters):
+            var body: [(key: String, value: JSONValue)] = []
+            for parameter in parameters {
+                let text = try await resolve(parameter.value)
+                let spec = VerifyParameters.create.first { $0.name == parameter.name.name }
+                if spec?.kind == .integer, let number = Int(text) {
+                    body.append((parameter.name.name, .number(Double(number))))
+                } else {
+                    body.append((parameter.name.name, .string(text)))
+                }
+            }
+            let response = try await send(VerifyEndpoint.createSession(try await requireCredentials(statement), parameters: body), statement, next: next)
+            if response.isSuccess, let uuid = response.json?["session_uuid"]?.stringValue {
+                currentSession = uuid
+                recipients[uuid] = body.first { $0.key == "recipient" }?.value.stringValue
+                events(.sessionChanged(uuid))
+            }
+        case .sessionGet(let argument):
+            let uuid = if let argument { try await resolveUUID(argument) } else { try requireSession(statement) }
+            _ = try await send(VerifyEndpoint.getSession(try await requireCredentials(statement), uuid: uuid), statement, next: next)
+        case .sessionList(let parameters):
+            var query: [QueryItem] = []
+            for parameter in parameters { query.append(QueryItem(parameter.name.name, try await resolve(parameter.value))) }
+            _ = try await send(VerifyEndpoint.listSessions(try await requireCredentials(statement), filters: query), statement, next: next)
+        case .sessionUse(let argument):
+            currentSession = try await resolveUUID(argument)
+            events(.sessionChanged(currentSession))
+        case .validate(let argument):
+            let uuid = try requireSession(statement)
+            let code = try await resolve(argument)
+            _ = try await send(VerifyEndpoint.validateSession(try await requireCredentials(statement), uuid: uuid, otp: code), statement, next: next)
+        case .assert(let expression):
+            let verdict = try await judge(expression)
+            guard verdict.holds else {
+                throw RunFailure(
+                    .assertion,
+                    Diagnostic("assertion failed", at: expression.range, details: ["expected: \(verdict.expected)", "  actual: \(verdict.actual)"]))
+            }
+            events(.assertionPassed(statement))
+        case .let(let name, let expression):
+            variables[name.name] = try await require(expression)
+        case .print(let expression):
+            let value = try await require(expression)
+            let text: String = if case .string(let s) = value { s } else { value.prettyText }
+            events(.printed(redact(text), statement))
+        case .sleep(let duration, _):
+            do {
+                try await transport.sleep(for: duration)
+            } catch {
+                throw failure(error, statement)
+            }
+            events(.slept(duration, statement))
+        }
+    }
+
+    /// Replaces every secret in `text` with `[redacted]`.
+    public func redact(_ text: String) -> String {
+        var out = text
+        for secret in secrets where !secret.isEmpty { out = out.replacing(secret, with: "[redacted]") }
+        return out
+    }
+
+    // MARK: Requests
+
+    private func send(_ request: APIRequest, _ statement: Statement, next: Statement?) async throws(RunFailure) -> APIResponse {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let response: APIResponse
+        do {
+            response = try await transport.send(request)
+        } catch {
+            throw failure(error, statement)
+        }
+        lastResponse = response
+        events(.exchange(request.redacted, response, clock.now - start, statement))
+        if options.failOnUnexpectedStatus, !response.isSuccess, !Interpreter.expectsStatus(next) {
+            let reason = response.errorText.map { ": \(redact($0))" } ?? ""
+            throw RunFailure.runtime(
+                "\(request.method.rawValue) \(request.path) answered \(response.statusLine)\(reason)", at: statement.range,
+                hint: "to expect this answer, follow the request with `assert status == \(response.status)`")
+        }
+        return response
+    }
+
+    /// Whether `statement` is an `assert` on `status`, which makes an error answer expected.
+    static func expectsStatus(_ statement: Statement?) -> Bool {
+        guard let statement, case .assert(let expression) = statement.command else { return false }
+        return expression.readsStatus
+    }
+
+    private func failure(_ error: TransportError, _ statement: Statement) -> RunFailure {
+        RunFailure.runtime(redact(error.message), at: statement.range, details: error.notes.map(redact))
+    }
+
+    private func authenticate(id: Argument?, token: Argument?, _ statement: Statement) async throws(RunFailure) {
+        let environment = options.environment
+        let authID: String
+        if let id {
+            authID = try await resolve(id)
+        } else if let fromEnvironment = environment["PLIVO_AUTH_ID"], !fromEnvironment.isEmpty {
+            authID = fromEnvironment
+        } else if transport.needsCredentials {
+            throw RunFailure.runtime("`auth` has no auth ID: PLIVO_AUTH_ID is not set", at: statement.range,
+                                     hint: "write `auth MA… $PLIVO_AUTH_TOKEN`, or export PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN")
+        } else {
+            authID = Credentials.sandboxDefault.authID
+        }
+        guard Credentials.isWellFormed(authID: authID) else {
+            throw RunFailure.runtime("malformed auth ID \(JSONValue.string(authID).compactText)", at: id?.range ?? statement.range,
+                                     hint: "an auth ID is MA or SA followed by 18 capital letters or digits")
+        }
+        let secret: String? = if let token { try await resolve(token) } else { environment["PLIVO_AUTH_TOKEN"] }
+        if let secret, !secret.isEmpty { secrets.insert(secret) }
+        if secret == nil, transport.needsCredentials {
+            throw RunFailure.runtime("`auth` has no token: PLIVO_AUTH_TOKEN is not set", at: statement.range,
+                                     hint: "write `auth \(authID) $PLIVO_AUTH_TOKEN` and export the token")
+        }
+        credentials = Credentials(authID: authID, authToken: secret)
+    }
+
+    /// Credentials for a request: the last `auth`, else the environment, else (on transports
+    /// that need none) the sandbox's default account.
+    private func requireCredentials(_ statement: Statement) async throws(RunFailure) -> Credentials {
+        if let credentials { return credentials }
+        if let id = options.environment["PLIVO_AUTH_ID"], !id.isEmpty {
+            try await authenticate(id: nil, token: nil, statement)
+            return credentials!
+        }
+        guard !transport.needsCredentials else {
+            throw RunFailure.runtime("no credentials for the \(transport.name) transport", at: statement.range,
+                                     hint: "add `auth MA… $PLIVO_AUTH_TOKEN` first, or export PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN")
+        }
+        return Credentials.sandboxDefault
+    }
+
+    private func requireSession(_ statement: Statement) throws(RunFailure) -> String {
+        guard let currentSession else {
+            throw RunFailure.runtime("there is no current session", at: statement.range,
+                                     hint: "create one with `session create recipient=…`, or pick one with `session use UUID`")
+        }
+        return currentSession
+    }
+
+    private func resolveUUID(_ argument: Argument) async throws(RunFailure) -> String {
+        let text = try await resolve(argument)
+        guard UUIDText.isUUID(text) else {
+            throw RunFailure.runtime("\(JSONValue.string(text).compactText) is not a session UUID", at: argument.range)
+        }
+        return text
+    }
+
+    // MARK: Values
+
+    /// The text of a command argument.
+    func resolve(_ argument: Argument) async throws(RunFailure) -> String {
+        switch argument.kind {
+        case .word(let word): return word
+        case .variable(let name): return try text(of: try await variable(Identifier(name, range: argument.range)), at: argument.range)
+        case .string(let parts): return try await interpolate(parts)
+        }
+    }
+
+    private func interpolate(_ parts: [StringPart]) async throws(RunFailure) -> String {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .text(let t): out += t
+            case .variable(let identifier): out += try text(of: try await variable(identifier), at: identifier.range)
+            }
+        }
+        return out
+    }
+
+    private func text(of value: JSONValue, at range: SourceRange) throws(RunFailure) -> String {
+        switch value {
+        case .string(let s): return s
+        case .number, .bool: return value.compactText
+        default:
+            throw RunFailure.runtime("a \(value.typeName) cannot be used as text here", at: range)
+        }
+    }
+
+    /// `$name`: script variables, then the built-ins, then the environment.
+    private func variable(_ identifier: Identifier) async throws(RunFailure) -> JSONValue {
+        let name = identifier.name
+        if let value = variables[name] { return value }
+        switch name {
+        case "session":
+            guard let currentSession else {
+                throw RunFailure.runtime("`$session` is not set: there is no current session", at: identifier.range,
+                                         hint: "create one with `session create recipient=…`")
+            }
+            return .string(currentSession)
+        case "otp":
+            guard let currentSession else {
+                throw RunFailure.runtime("`$otp` is not set: there is no current session", at: identifier.range,
+                                         hint: "create one with `session create recipient=…`")
+            }
+            if let code = codes[currentSession] { return .string(code) }
+            do {
+                let query = DeliveredCodeQuery(sessionUUID: currentSession, recipient: recipients[currentSession])
+                let code = try await transport.deliveredCode(for: query)
+                codes[currentSession] = code
+                return .string(code)
+            } catch {
+                throw RunFailure.runtime(redact(error.message), at: identifier.range, details: error.notes.map(redact))
+            }
+        default:
+            if let value = options.environment[name] { return .string(value) }
+            throw RunFailure.runtime("undefined variable `$\(name)`", at: identifier.range)
+        }
+    }
+
+    /// Evaluates an expression to a value; nil when it names something that is not there.
+    func evaluate(_ expression: Expression) async throws(RunFailure) -> JSONValue? {
+        switch expression.kind {
+        case .status:
+            return .number(Double(try response(for: expression).status))
+        case .body(let path):
+            guard let json = try response(for: expression).json else { return nil }
+            return walk(json, path)
+        case .header(let name):
+            let response = try response(for: expression)
+            guard let field = HTTPField.Name(name) else { return nil }
+            return response.headerFields[field].map { .string($0) }
+        case .variable(let identifier, let path):
+            return walk(try await variable(identifier), path)
+        case .literal(let literal):
+            switch literal {
+            case .number(let n): return .number(n)
+            case .bool(let b): return .bool(b)
+            case .null: return .null
+            }
+        case .string(let parts):
+            return .string(try await interpolate(parts))
+        case .not, .comparison, .matches, .exists, .isType:
+            return .bool(try await judge(expression).holds)
+        }
+    }
+
+    /// Evaluates an expression that must have a value (for `let` and `print`).
+    func require(_ expression: Expression) async throws(RunFailure) -> JSONValue {
+        guard let value = try await evaluate(expression) else {
+            throw RunFailure.runtime("`\(describe(expression))` does not exist in the last answer", at: expression.range,
+                                     details: availableKeys(expression).map { ["there: \($0)"] } ?? [])
+        }
+        return value
+    }
+
+    private func response(for expression: Expression) throws(RunFailure) -> APIResponse {
+        guard let lastResponse else {
+            throw RunFailure.runtime("no request has been sent yet, so there is no answer to read", at: expression.range)
+        }
+        return lastResponse
+    }
+
+    private func walk(_ value: JSONValue, _ path: Path) -> JSONValue? {
+        var current = value
+        for (component, _) in path.components {
+            switch component {
+            case .key(let key):
+                guard let next = current[key] else { return nil }
+                current = next
+            case .index(let index):
+                guard let next = current[index] else { return nil }
+                current = next
+            }
+        }
+        return current
+    }
+
+    /// Decides a predicate, with the texts an assertion failure shows.
+    func judge(_ expression: Expression) async throws(RunFailure) -> Verdict {
+        switch expression.kind {
+        case .not(let inner):
+            var verdict = try await judge(inner)
+            verdict.holds.toggle()
+            verdict.expected = "not " + verdict.expected
+            return verdict
+        case .comparison(let lhs, let op, let rhs):
+            let a = try await evaluate(lhs)
+            let b = try await evaluate(rhs)
+            let (holds, problem) = Predicates.compare(a, op, b)
+            let expectedValue = b?.shown ?? "nothing (`\(describe(rhs))` does not exist)"
+            var actual = shown(a, lhs)
+            if let problem { actual += " (\(problem))" }
+            return Verdict(holds: holds, expected: op == .equal ? expectedValue : "\(op.rawValue) \(expectedValue)", actual: actual)
+        case .matches(let subject, let regex):
+            let value = try await evaluate(subject)
+            var holds = false
+            if let value, let text = Predicates.matchText(value) {
+                do {
+                    holds = try Regex(regex.pattern).firstMatch(in: text) != nil
+                } catch {
+                    throw RunFailure.runtime("invalid regex", at: regex.range)
+                }
+            }
+            return Verdict(holds: holds, expected: "matches /\(regex.pattern)/", actual: shown(value, subject))
+        case .exists(let subject):
+            let value = try await evaluate(subject)
+            return Verdict(holds: value != nil, expected: "to exist", actual: shown(value, subject))
+        case .isType(let subject, let type, _):
+            let value = try await evaluate(subject)
+            let article = type == .uuid ? "a" : type == .array || type == .object ? "an" : "a"
+            return Verdict(holds: Predicates.isType(value, type), expected: type == .null ? "null" : "\(article) \(type.rawValue)", actual: shown(value, subject))
+        default:
+            let value = try await evaluate(expression)
+            return Verdict(holds: value == .bool(true), expected: "true", actual: shown(value, expression))
+        }
+    }
+
+    private func shown(_ value: JSONValue?, _ expression: Expression) -> String {
+        guard let value else {
+            let there = availableKeys(expression).map { "; there: \($0)" } ?? ""
+            return "nothing: `\(describe(expression))` does not exist\(there)"
+        }
+        return redact(value.shown)
+    }
+
+    /// The keys of the object a missing path stopped at, to help fix a typo.
+    private func availableKeys(_ expression: Expression) -> String? {
+        let root: JSONValue?
+        let path: Path
+        switch expression.kind {
+        case .body(let p):
+            root = lastResponse?.json
+            path = p
+        case .variable(let identifier, let p):
+            root = variables[identifier.name]
+            path = p
+        default: return nil
+        }
+        guard var current = root else { return nil }
+        for (component, _) in path.components {
+            let next: JSONValue? =
+                switch component {
+                case .key(let key): current[key]
+                case .index(let index): current[index]
+                }
+            guard let next else { break }
+            current = next
+        }
+        switch current {
+        case .object(let pairs): return pairs.map(\.key).joined(separator: ", ")
+        case .array(let items): return "an array of \(items.count)"
+        default: return nil
+        }
+    }
+
+    private func describe(_ expression: Expression) -> String {
+        switch expression.kind {
+        case .status: "status"
+        case .body(let path): path.components.isEmpty ? "body" : "body" + (path.text.hasPrefix("[") ? "" : ".") + path.text
+        case .header(let name): "header \"\(name)\""
+        case .variable(let identifier, let path): "$" + identifier.name + (path.components.isEmpty ? "" : (path.text.hasPrefix("[") ? "" : ".") + path.text)
+        default: "expression"
+        }
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    /// Cancellation (Ctrl-C, `--fail-fast`) as a runtime failure at the statement it interrupted.
+    static func checkCancellation(at range: SourceRange) throws(RunFailure) {
+        if Task.isCancelled { throw RunFailure.runtime("cancelled", at: range) }
+    }
+}

@@ -1,0 +1,94 @@
+/// Renders diagnostics the one way vsh shows them:
+///
+///     examples/login.vsh:4:8: error: expected an expression after `==`
+///         4 | assert status ==
+///           |               ^^
+///           = hint: …
+///
+/// Columns are counted in characters; a long line is cut to a window around the caret.
+public struct DiagnosticPrinter: Sendable {
+    public var color: Bool
+    /// Lines longer than this are shown as a window around the span.
+    public var maxLineWidth = 120
+
+    public init(color: Bool = false) {
+        self.color = color
+    }
+
+    public func render(_ diagnostic: Diagnostic, in file: SourceFile) -> String {
+        let start = diagnostic.range.lowerBound
+        let line = file.lineText(start.line)
+        let lineBytes = Array(line.utf8)
+        let startByte = min(max(0, start.column - 1), lineBytes.count)
+        let endByte: Int =
+            diagnostic.range.upperBound.line == start.line
+            ? min(max(startByte, diagnostic.range.upperBound.column - 1), lineBytes.count)
+            : lineBytes.count
+        let prefix = String(decoding: lineBytes[..<startByte], as: UTF8.self)
+        let spanned = String(decoding: lineBytes[startByte..<endByte], as: UTF8.self)
+        let column = prefix.count + 1
+
+        var out = ""
+        out += style("\(file.name):\(start.line):\(column): ", .bold)
+        out += style("\(diagnostic.severity.rawValue):", diagnostic.severity == .error ? .red : diagnostic.severity == .warning ? .yellow : .cyan)
+        out += style(" \(diagnostic.message)", .bold) + "\n"
+
+        // The source line, cut to a window when it is long, and the caret under the span.
+        var shown = Array(line.replacingTabs())
+        var caretStart = Array(prefix.replacingTabs()).count
+        var caretWidth = max(1, Array(spanned.replacingTabs()).count)
+        if shown.count > maxLineWidth {
+            let windowStart = max(0, min(caretStart - maxLineWidth / 3, shown.count - maxLineWidth))
+            let windowEnd = min(shown.count, windowStart + maxLineWidth)
+            var window = Array(shown[windowStart..<windowEnd])
+            if windowStart > 0 { window = Array("…") + window }
+            if windowEnd < shown.count { window += Array("…") }
+            caretStart = caretStart - windowStart + (windowStart > 0 ? 1 : 0)
+            caretWidth = min(caretWidth, max(1, window.count - caretStart))
+            shown = window
+        }
+        let gutter = String(start.line)
+        let pad = String(repeating: " ", count: gutter.count)
+        out += style(" \(gutter) | ", .blue) + String(shown) + "\n"
+        out += style(" \(pad) | ", .blue) + String(repeating: " ", count: max(0, caretStart))
+        out += style(String(repeating: "^", count: caretWidth), diagnostic.severity == .error ? .red : .yellow) + "\n"
+        for detail in diagnostic.details {
+            out += style(" \(pad) | ", .blue) + String(repeating: " ", count: max(0, caretStart)) + detail + "\n"
+        }
+        if let hint = diagnostic.hint {
+            out += style(" \(pad) = ", .blue) + style("hint:", .cyan) + " \(hint)\n"
+        }
+        return out
+    }
+
+    /// A message about a file as a whole, with no line to show: `FILE: error: message`.
+    public func render(fileError message: String, file: String, severity: Diagnostic.Severity = .error) -> String {
+        style("\(file): ", .bold) + style("\(severity.rawValue):", severity == .error ? .red : .yellow) + style(" \(message)", .bold) + "\n"
+    }
+
+    enum Style: String {
+        case bold = "1", red = "1;31", yellow = "1;33", blue = "34", cyan = "36"
+    }
+
+    func style(_ text: String, _ style: Style) -> String {
+        color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
+}
+
+extension StringProtocol {
+    /// Tabs become one space and other control characters their visible pictures (NUL as ␀),
+    /// so the caret lines up and nothing reaches the terminal raw.
+    fileprivate func replacingTabs() -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            if scalar == "\t" {
+                out.append(" ")
+            } else if scalar.value < 0x20 || scalar.value == 0x7F {
+                out.append(Unicode.Scalar(scalar.value == 0x7F ? 0x2421 : 0x2400 + scalar.value)!)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,119 @@
+/// An expression of `assert`, `let` and `print`.
+public struct Expression: Sendable, Equatable {
+    public indirect enum Kind: Sendable, Equatable {
+        /// `status`: the HTTP status of the last answer.
+        case status
+        /// `body`, `body.sessions[0].status`
+        case body(Path)
+        /// `header "Content-Type"`
+        case header(name: String)
+        /// `$name`, `$name.field[0]`
+        case variable(Identifier, Path)
+        /// `200`, `true`, `null`
+        case literal(JSONValueLiteral)
+        /// `"text $name"`
+        case string([StringPart])
+        /// `not EXPR`, `X not contains Y`, `X is not uuid`
+        case not(Expression)
+        /// `X == Y`, `X contains Y`, …
+        case comparison(Expression, ComparisonOperator, Expression)
+        /// `X matches /regex/`
+        case matches(Expression, RegexLiteral)
+        /// `X exists`
+        case exists(Expression)
+        /// `X is uuid`
+        case isType(Expression, ValueType, SourceRange)
+    }
+
+    public var kind: Kind
+    public var range: SourceRange
+
+    public init(_ kind: Kind, range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
+
+    /// Whether the expression reads the last answer's `status`.
+    public var readsStatus: Bool {
+        switch kind {
+        case .status: true
+        case .not(let e), .matches(let e, _), .exists(let e), .isType(let e, _, _): e.readsStatus
+        case .comparison(let a, _, let b): a.readsStatus || b.readsStatus
+        default: false
+        }
+    }
+
+    /// Whether the expression reads anything of the last answer.
+    public var readsResponse: Bool {
+        switch kind {
+        case .status, .body, .header: true
+        case .not(let e), .matches(let e, _), .exists(let e), .isType(let e, _, _): e.readsResponse
+        case .comparison(let a, _, let b): a.readsResponse || b.readsResponse
+        default: false
+        }
+    }
+}
+
+/// A literal number, boolean or null, kept apart from `JSONValue` so the syntax layer stays plain.
+public enum JSONValueLiteral: Sendable, Equatable {
+    case number(Double)
+    case bool(Bool)
+    case null
+}
+
+/// Steps into a JSON value: `.sessions`, `[0]`, `."odd-key"`.
+public struct Path: Sendable, Equatable {
+    public enum Component: Sendable, Equatable {
+        case key(String)
+        case index(Int)
+    }
+
+    public var components: [(component: Component, range: SourceRange)]
+
+    public init(_ components: [(component: Component, range: SourceRange)] = []) {
+        self.components = components
+    }
+
+    public static func == (a: Path, b: Path) -> Bool {
+        a.components.count == b.components.count
+            && zip(a.components, b.components).allSatisfy { $0.component == $1.component && $0.range == $1.range }
+    }
+
+    /// `sessions[0].status`
+    public var text: String {
+        var out = ""
+        for (component, _) in components {
+            switch component {
+            case .key(let k): out += (out.isEmpty ? "" : ".") + k
+            case .index(let i): out += "[\(i)]"
+            }
+        }
+        return out
+    }
+}
+
+public enum ComparisonOperator: String, Sendable, Equatable, CaseIterable {
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case contains = "contains"
+}
+
+/// `/^\d{6}$/`, checked when the script is parsed.
+public struct RegexLiteral: Sendable, Equatable {
+    public var pattern: String
+    public var range: SourceRange
+
+    public init(pattern: String, range: SourceRange) {
+        self.pattern = pattern
+        self.range = range
+    }
+}
+
+/// The types `is` can test.
+public enum ValueType: String, Sendable, Equatable, CaseIterable {
+    case uuid, string, number, date, boolean, null, array, object
+}

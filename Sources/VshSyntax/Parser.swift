@@ -1,0 +1,549 @@
+import VerifyAPI
+
+/// Parses a script into statements, reporting every line it cannot read.
+///
+/// Recursive descent, one line at a time: after an error the parser records a
+/// ``Diagnostic``, skips to the next line and goes on, so `vsh check` reports
+/// every problem in a file at once.
+public struct Parser {
+    /// The commands a line can start with.
+    public static let commands = ["auth", "session", "validate", "assert", "let", "print", "sleep"]
+    public static let sessionSubcommands = ["create", "get", "list", "use"]
+    /// Names an expression can start with.
+    public static let expressionKeywords = ["status", "body", "header", "true", "false", "null", "not"]
+    static let maxNesting = 64
+
+    var lexer: Lexer
+    let file: SourceFile
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(_ file: SourceFile) {
+        self.file = file
+        self.lexer = Lexer(file)
+    }
+
+    /// Parses a whole script. Statements come back for every line that parsed,
+    /// diagnostics for every line that did not.
+    public static func parse(_ file: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
+        var parser = Parser(file)
+        var statements: [Statement] = []
+        let invalidLines = parser.checkEncoding()
+        while true {
+            let token = parser.lexer.peekToken(.argument)
+            if case .end = token.kind { break }
+            if invalidLines.contains(token.range.lowerBound.line) {
+                parser.lexer.skipLine()
+                _ = parser.lexer.next(.argument)
+                continue
+            }
+            if let statement = parser.parseLine() { statements.append(statement) }
+        }
+        parser.diagnostics.sort { $0.range.lowerBound < $1.range.lowerBound }
+        return (Script(statements: statements), parser.diagnostics)
+    }
+
+    /// Reports invalid UTF-8 and NUL bytes, one diagnostic per line, and returns those lines.
+    mutating func checkEncoding() -> Set<Int> {
+        let bytes = file.bytes
+        let hasNUL = bytes.contains(0)
+        let validUTF8 = String(validating: bytes, as: UTF8.self) != nil
+        guard hasNUL || !validUTF8 else { return [] }
+        var bad = Set<Int>()
+        for (index, start) in file.lineStarts.enumerated() {
+            let end = index + 1 < file.lineStarts.count ? file.lineStarts[index + 1] : bytes.count
+            let line = bytes[start..<end]
+            if let nul = line.firstIndex(of: 0) {
+                let at = file.location(at: nul)
+                diagnostics.append(Diagnostic("NUL byte in script", at: at..<file.location(at: nul + 1)))
+                bad.insert(index + 1)
+            } else if String(validating: line, as: UTF8.self) == nil {
+                let offset = Parser.firstInvalidUTF8(in: line) ?? start
+                diagnostics.append(
+                    Diagnostic("invalid UTF-8 byte 0x\(String(bytes[offset], radix: 16, uppercase: true))", at: file.location(at: offset)..<file.location(at: offset + 1),
+                               hint: "scripts are UTF-8 text; re-save the file as UTF-8"))
+                bad.insert(index + 1)
+            }
+        }
+        return bad
+    }
+
+    static func firstInvalidUTF8(in bytes: ArraySlice<UInt8>) -> Int? {
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+            guard length > 0, i + length <= bytes.endIndex,
+                String(validating: bytes[i..<i + length], as: UTF8.self) != nil
+            else { return i }
+            i += length
+        }
+        return nil
+    }
+
+    // MARK: Lines
+
+    /// Parses one line. Returns nil for a blank line or one with an error.
+    public mutating func parseLine() -> Statement? {
+        let first = lexer.next(.argument)
+        switch first.kind {
+        case .newline, .end:
+            return nil
+        case .word(let word):
+            do {
+                let statement = try parseCommand(word, first.range)
+                try expectLineEnd(after: statement)
+                return statement
+            } catch {
+                diagnostics.append(error)
+                recover()
+                return nil
+            }
+        case .invalid(let message):
+            diagnostics.append(Diagnostic(message, at: first.range))
+        case .key(let name):
+            diagnostics.append(Diagnostic("expected a command, found `\(name)=`", at: first.range, hint: commandHint(name)))
+        default:
+            diagnostics.append(
+                Diagnostic("expected a command, found \(describe(first))", at: first.range, hint: "a line starts with one of: \(Parser.commands.joined(separator: ", "))"))
+        }
+        recover()
+        return nil
+    }
+
+    private mutating func recover() {
+        lexer.skipLine()
+        _ = lexer.next(.argument)
+    }
+
+    private func commandHint(_ word: String) -> String {
+        if let suggestion = Suggestions.closest(to: word, in: Parser.commands) { return "did you mean `\(suggestion)`?" }
+        if Parser.sessionSubcommands.contains(word) { return "did you mean `session \(word)`?" }
+        return "a line starts with one of: \(Parser.commands.joined(separator: ", "))"
+    }
+
+    private mutating func expectLineEnd(after statement: Statement) throws(Diagnostic) {
+        let token = lexer.next(statement.command.isExpressionCommand ? .expression : .argument)
+        switch token.kind {
+        case .newline, .end: return
+        case .invalid(let message): throw Diagnostic(message, at: token.range)
+        default:
+            throw Diagnostic("unexpected \(describe(token)) after the command", at: token.range, hint: statement.command.usageHint)
+        }
+    }
+
+    private mutating func parseCommand(_ word: String, _ range: SourceRange) throws(Diagnostic) -> Statement {
+        switch word {
+        case "auth": return try parseAuth(range)
+        case "session": return try parseSession(range)
+        case "validate":
+            let code = try parseRequiredArgument(after: range, what: "a code", usage: "validate $otp")
+            if let literal = code.literalText, literal.isEmpty || !literal.utf8.allSatisfy(Lexer.isDigit) {
+                throw Diagnostic("a one-time code is digits, got \(quote(literal))", at: code.range, hint: "use `validate $otp` for the code the session received")
+            }
+            return Statement(.validate(code), range: range.union(code.range))
+        case "assert":
+            let expression = try parseExpression(after: range, usage: "assert status == 200")
+            return Statement(.assert(expression), range: range.union(expression.range))
+        case "print":
+            let expression = try parseExpression(after: range, usage: "print body.status")
+            return Statement(.print(expression), range: range.union(expression.range))
+        case "let": return try parseLet(range)
+        case "sleep": return try parseSleep(range)
+        default:
+            throw Diagnostic("unknown command `\(word)`", at: range, hint: commandHint(word))
+        }
+    }
+
+    // MARK: Commands
+
+    private mutating func parseAuth(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
+        var arguments: [Argument] = []
+        while !lexer.atLineEnd() {
+            let argument = try parseArgument(usage: "auth MA2025RK4E639VJFZAGV $PLIVO_AUTH_TOKEN")
+            guard arguments.count < 2 else {
+                throw Diagnostic("`auth` takes at most two arguments: an auth ID and a token", at: argument.range, hint: "auth MA2025RK4E639VJFZAGV $PLIVO_AUTH_TOKEN")
+            }
+            arguments.append(argument)
+        }
+        if let id = arguments.first, let literal = id.literalText, !Credentials.isWellFormed(authID: literal) {
+            throw Diagnostic(
+                "malformed auth ID \(quote(literal))", at: id.range,
+                hint: "an auth ID is MA or SA followed by 18 capital letters or digits, e.g. MA2025RK4E639VJFZAGV")
+        }
+        let range = arguments.last.map { keyword.union($0.range) } ?? keyword
+        return Statement(.auth(authID: arguments.first, token: arguments.dropFirst().first), range: range)
+    }
+
+    private mutating func parseSession(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
+        let token = lexer.next(.argument)
+        guard case .word(let sub) = token.kind else {
+            if case .newline = token.kind {
+                throw Diagnostic("`session` needs a subcommand: create, get, list or use", at: keyword, hint: "session create recipient=+14155550100")
+            }
+            if case .end = token.kind {
+                throw Diagnostic("`session` needs a subcommand: create, get, list or use", at: keyword, hint: "session create recipient=+14155550100")
+            }
+            throw Diagnostic("expected a subcommand of `session`, found \(describe(token))", at: token.range, hint: "session create, session get, session list or session use")
+        }
+        let head = keyword.union(token.range)
+        switch sub {
+        case "create":
+            let parameters = try parseParameters(VerifyParameters.create, command: "session create", usage: "session create recipient=+14155550100 channel=sms")
+            return Statement(.sessionCreate(parameters), range: parameters.last.map { head.union($0.range) } ?? head)
+        case "list":
+            let parameters = try parseParameters(VerifyParameters.list, command: "session list", usage: "session list status=verified limit=5")
+            return Statement(.sessionList(parameters), range: parameters.last.map { head.union($0.range) } ?? head)
+        case "get":
+            guard !lexer.atLineEnd() else { return Statement(.sessionGet(nil), range: head) }
+            let uuid = try parseArgument(usage: "session get 8e712097-8090-4644-81e7-8f4265d8354e")
+            try checkUUID(uuid)
+            return Statement(.sessionGet(uuid), range: head.union(uuid.range))
+        case "use":
+            let uuid = try parseRequiredArgument(after: head, what: "a session UUID", usage: "session use 8e712097-8090-4644-81e7-8f4265d8354e")
+            try checkUUID(uuid)
+            return Statement(.sessionUse(uuid), range: head.union(uuid.range))
+        default:
+            let hint = Suggestions.closest(to: sub, in: Parser.sessionSubcommands).map { "did you mean `session \($0)`?" }
+            throw Diagnostic("unknown subcommand `session \(sub)`", at: token.range, hint: hint ?? "session create, session get, session list or session use")
+        }
+    }
+
+    private func checkUUID(_ argument: Argument) throws(Diagnostic) {
+        if let literal = argument.literalText, !UUIDText.isUUID(literal) {
+            throw Diagnostic("\(quote(literal)) is not a session UUID", at: argument.range, hint: "a session UUID looks like 8e712097-8090-4644-81e7-8f4265d8354e")
+        }
+    }
+
+    private mutating func parseParameters(_ specs: [ParameterSpec], command: String, usage: String) throws(Diagnostic) -> [Parameter] {
+        var parameters: [Parameter] = []
+        while !lexer.atLineEnd() {
+            let token = lexer.next(.argument)
+            guard case .key(let name) = token.kind else {
+                if case .invalid(let message) = token.kind { throw Diagnostic(message, at: token.range) }
+                throw Diagnostic("expected `name=value`, found \(describe(token))", at: token.range, hint: usage)
+            }
+            guard let spec = specs.first(where: { $0.name == name }) else {
+                let hint = Suggestions.closest(to: name, in: specs.map(\.name)).map { "did you mean `\($0)=`?" }
+                throw Diagnostic("`\(command)` has no parameter `\(name)`", at: token.range, hint: hint ?? "it takes: \(specs.map(\.name).joined(separator: ", "))")
+            }
+            if let earlier = parameters.first(where: { $0.name.name == name }) {
+                throw Diagnostic("`\(name)` is given twice (first at column \(earlier.name.range.lowerBound.column))", at: token.range)
+            }
+            let valueStart = lexer.location
+            let valueToken = lexer.next(.value)
+            guard valueToken.range.lowerBound.offset == valueStart.offset, let value = argument(from: valueToken) else {
+                if case .invalid(let message) = valueToken.kind { throw Diagnostic(message, at: valueToken.range) }
+                throw Diagnostic("`\(name)=` needs a value right after the `=`", at: token.range, hint: "\(name)=VALUE, or \(name)=\"\" for an empty one")
+            }
+            try checkLiteral(value, against: spec)
+            parameters.append(Parameter(name: Identifier(name, range: token.range), value: value))
+        }
+        return parameters
+    }
+
+    private func checkLiteral(_ value: Argument, against spec: ParameterSpec) throws(Diagnostic) {
+        guard let literal = value.literalText else { return }
+        switch spec.kind {
+        case .text:
+            return
+        case .integer:
+            guard !literal.isEmpty, literal.utf8.allSatisfy(Lexer.isDigit), literal.utf8.count < 10 else {
+                throw Diagnostic("`\(spec.name)` takes a whole number, got \(quote(literal))", at: value.range)
+            }
+        case .choice(let choices):
+            guard choices.contains(literal) else {
+                let hint = Suggestions.closest(to: literal, in: choices).map { "did you mean `\($0)`?" }
+                throw Diagnostic("`\(spec.name)` is one of \(choices.joined(separator: ", ")), got \(quote(literal))", at: value.range, hint: hint)
+            }
+        case .timestamp:
+            guard Timestamp(parsing: literal) != nil else {
+                throw Diagnostic("`\(spec.name)` takes a time as \"YYYY-MM-DD HH:MM[:ss]\", got \(quote(literal))", at: value.range,
+                                 hint: "quote it, since it has a space: \(spec.name)=\"2024-01-01 00:00\"")
+            }
+        }
+    }
+
+    private mutating func parseLet(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
+        let nameToken = lexer.next(.expression)
+        guard case .word(let name) = nameToken.kind else {
+            throw Diagnostic("expected a variable name after `let`, found \(describe(nameToken))", at: nameToken.range, hint: "let code = body.session_uuid")
+        }
+        let equals = lexer.next(.expression)
+        guard case .symbol("=") = equals.kind else {
+            throw Diagnostic("expected `=` after `let \(name)`, found \(describe(equals))", at: equals.range, hint: "let \(name) = EXPRESSION")
+        }
+        let value = try parseExpression(after: equals.range, usage: "let \(name) = body.session_uuid")
+        return Statement(.let(Identifier(name, range: nameToken.range), value), range: keyword.union(value.range))
+    }
+
+    private mutating func parseSleep(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
+        let token = lexer.next(.argument)
+        guard case .word(let text) = token.kind else {
+            let at = (token.kind == .newline || token.kind == .end) ? keyword : token.range
+            throw Diagnostic("`sleep` needs a duration", at: at, hint: "sleep 11m, sleep 30s, sleep 500ms, sleep 1h30m")
+        }
+        guard let duration = DurationText.parse(text) else {
+            throw Diagnostic("\(quote(text)) is not a duration", at: token.range, hint: "a duration is a whole number and a unit: 500ms, 30s, 11m, 1h, or 1h30m")
+        }
+        return Statement(.sleep(duration, token.range), range: keyword.union(token.range))
+    }
+
+    // MARK: Arguments
+
+    private func argument(from token: Token) -> Argument? {
+        switch token.kind {
+        case .word(let w): Argument(.word(w), range: token.range)
+        case .string(let parts): Argument(.string(parts), range: token.range)
+        case .variable(let name): Argument(.variable(name), range: token.range)
+        default: nil
+        }
+    }
+
+    private mutating func parseArgument(usage: String) throws(Diagnostic) -> Argument {
+        let token = lexer.next(.value)
+        if let argument = argument(from: token) { return argument }
+        if case .invalid(let message) = token.kind { throw Diagnostic(message, at: token.range) }
+        throw Diagnostic("expected an argument, found \(describe(token))", at: token.range, hint: usage)
+    }
+
+    private mutating func parseRequiredArgument(after keyword: SourceRange, what: String, usage: String) throws(Diagnostic) -> Argument {
+        guard !lexer.atLineEnd() else {
+            throw Diagnostic("`\(file.text(in: keyword))` needs \(what)", at: keyword, hint: usage)
+        }
+        return try parseArgument(usage: usage)
+    }
+
+    // MARK: Expressions
+
+    private mutating func parseExpression(after keyword: SourceRange, usage: String) throws(Diagnostic) -> Expression {
+        guard !lexer.atLineEnd() else {
+            throw Diagnostic("`\(file.text(in: keyword))` needs an expression", at: keyword, hint: usage)
+        }
+        return try parseExpression(depth: 0)
+    }
+
+    private mutating func parseExpression(depth: Int) throws(Diagnostic) -> Expression {
+        let token = lexer.peekToken(.expression)
+        guard depth < Parser.maxNesting else { throw Diagnostic("expression nested too deeply (more than \(Parser.maxNesting) levels)", at: token.range) }
+        if case .word("not") = token.kind {
+            _ = lexer.next(.expression)
+            let inner = try parseExpression(depth: depth + 1)
+            return Expression(.not(inner), range: token.range.union(inner.range))
+        }
+        return try parsePredicate(depth: depth)
+    }
+
+    private mutating func parsePredicate(depth: Int) throws(Diagnostic) -> Expression {
+        let subject = try parseOperand(depth: depth)
+        let token = lexer.peekToken(.expression)
+        switch token.kind {
+        case .symbol(let symbol):
+            if let op = ComparisonOperator(rawValue: symbol) {
+                _ = lexer.next(.expression)
+                let other = try parseOperand(depth: depth, after: token)
+                return Expression(.comparison(subject, op, other), range: subject.range.union(other.range))
+            }
+            if symbol == "=" {
+                throw Diagnostic("`=` assigns; to compare, use `==`", at: token.range, hint: "assert status == 200")
+            }
+            return subject
+        case .word("not"):
+            _ = lexer.next(.expression)
+            let predicate = try parsePredicateOperator(subject, depth: depth, negatedAt: token.range)
+            return Expression(.not(predicate), range: subject.range.union(predicate.range))
+        case .word:
+            return try parsePredicateOperator(subject, depth: depth, negatedAt: nil)
+        default:
+            return subject
+        }
+    }
+
+    /// `contains X`, `matches /re/`, `exists`, `is TYPE` after a subject.
+    private mutating func parsePredicateOperator(_ subject: Expression, depth: Int, negatedAt: SourceRange?) throws(Diagnostic) -> Expression {
+        let token = lexer.next(.expression)
+        guard case .word(let word) = token.kind else {
+            throw Diagnostic("expected `contains`, `matches`, `exists` or `is` after `not`", at: token.range)
+        }
+        switch word {
+        case "contains":
+            let other = try parseOperand(depth: depth, after: token)
+            return Expression(.comparison(subject, .contains, other), range: subject.range.union(other.range))
+        case "matches":
+            let regex = lexer.next(.expression)
+            guard case .regex(let pattern) = regex.kind else {
+                if case .invalid(let message) = regex.kind { throw Diagnostic(message, at: regex.range) }
+                throw Diagnostic("expected a regex after `matches`, found \(describe(regex))", at: regex.range, hint: "body.session_uuid matches /^[0-9a-f-]{36}$/")
+            }
+            do {
+                _ = try Regex(pattern)
+            } catch {
+                throw Diagnostic("invalid regex: \(Parser.describeRegexError(error))", at: regex.range)
+            }
+            return Expression(.matches(subject, RegexLiteral(pattern: pattern, range: regex.range)), range: subject.range.union(regex.range))
+        case "exists":
+            return Expression(.exists(subject), range: subject.range.union(token.range))
+        case "is" where negatedAt == nil:
+            var negated = false
+            var typeToken = lexer.next(.expression)
+            if case .word("not") = typeToken.kind {
+                negated = true
+                typeToken = lexer.next(.expression)
+            }
+            guard case .word(let name) = typeToken.kind, let type = ValueType(rawValue: name) else {
+                let written: String = if case .word(let w) = typeToken.kind { w } else { "" }
+                let hint = Suggestions.closest(to: written, in: ValueType.allCases.map(\.rawValue)).map { "did you mean `is \($0)`?" }
+                throw Diagnostic("expected a type after `is`: \(ValueType.allCases.map(\.rawValue).joined(separator: ", "))", at: typeToken.range, hint: hint)
+            }
+            let test = Expression(.isType(subject, type, typeToken.range), range: subject.range.union(typeToken.range))
+            return negated ? Expression(.not(test), range: test.range) : test
+        default:
+            let operators = ["contains", "matches", "exists", "is"]
+            let hint = Suggestions.closest(to: word, in: operators).map { "did you mean `\($0)`?" } ?? "operators are ==, !=, <, <=, >, >=, contains, matches, exists, is"
+            throw Diagnostic("unexpected `\(word)` after the expression", at: token.range, hint: hint)
+        }
+    }
+
+    private mutating func parseOperand(depth: Int, after op: Token? = nil) throws(Diagnostic) -> Expression {
+        let token = lexer.next(.expression)
+        switch token.kind {
+        case .number(let value, let text):
+            if text.count > 1, text.hasPrefix("0"), !text.hasPrefix("0.") {
+                throw Diagnostic("a number cannot start with 0; for a code, write a string", at: token.range, hint: "\"\(text)\"")
+            }
+            return Expression(.literal(.number(value)), range: token.range)
+        case .string(let parts):
+            return Expression(.string(parts), range: token.range)
+        case .variable(let name):
+            let path = try parsePath()
+            let range = path.components.last.map { token.range.union($0.range) } ?? token.range
+            return Expression(.variable(Identifier(name, range: token.range), path), range: range)
+        case .symbol("("):
+            let inner = try parseExpression(depth: depth + 1)
+            let close = lexer.next(.expression)
+            guard case .symbol(")") = close.kind else {
+                throw Diagnostic("expected `)`, found \(describe(close))", at: close.range)
+            }
+            return Expression(inner.kind, range: token.range.union(close.range))
+        case .word(let word):
+            switch word {
+            case "status": return Expression(.status, range: token.range)
+            case "true": return Expression(.literal(.bool(true)), range: token.range)
+            case "false": return Expression(.literal(.bool(false)), range: token.range)
+            case "null": return Expression(.literal(.null), range: token.range)
+            case "body":
+                let path = try parsePath()
+                let range = path.components.last.map { token.range.union($0.range) } ?? token.range
+                return Expression(.body(path), range: range)
+            case "header":
+                let name = lexer.next(.expression)
+                guard case .string(let parts) = name.kind, let text = Argument(.string(parts), range: name.range).literalText else {
+                    throw Diagnostic("`header` takes a quoted header name", at: name.range, hint: "header \"Content-Type\"")
+                }
+                return Expression(.header(name: text), range: token.range.union(name.range))
+            default:
+                var hint = Suggestions.closest(to: word, in: Parser.expressionKeywords).map { "did you mean `\($0)`?" }
+                if hint == nil { hint = "for a field of the answer write `body.\(word)`; for text, quote it: \"\(word)\"" }
+                throw Diagnostic("unknown name `\(word)`", at: token.range, hint: hint)
+            }
+        case .invalid(let message):
+            throw Diagnostic(message, at: token.range)
+        case .newline, .end:
+            let at = op?.range ?? token.range
+            throw Diagnostic(op.map { "expected a value after \(describe($0))" } ?? "expected a value", at: at)
+        default:
+            throw Diagnostic("expected a value, found \(describe(token))", at: token.range)
+        }
+    }
+
+    /// `.key`, `[0]`, `."odd key"`, `["odd key"]`, repeated.
+    private mutating func parsePath() throws(Diagnostic) -> Path {
+        var path = Path()
+        while true {
+            let token = lexer.peekToken(.expression)
+            guard case .symbol(let symbol) = token.kind, symbol == "." || symbol == "[" else { return path }
+            _ = lexer.next(.expression)
+            let key = lexer.next(.expression)
+            if symbol == "." {
+                switch key.kind {
+                case .word(let name): path.components.append((.key(name), token.range.union(key.range)))
+                case .string(let parts):
+                    guard let text = Argument(.string(parts), range: key.range).literalText else {
+                        throw Diagnostic("a quoted field name cannot hold variables", at: key.range)
+                    }
+                    path.components.append((.key(text), token.range.union(key.range)))
+                default:
+                    throw Diagnostic("expected a field name after `.`", at: key.range.lowerBound == key.range.upperBound ? token.range : key.range)
+                }
+            } else {
+                let close = lexer.next(.expression)
+                guard case .symbol("]") = close.kind else {
+                    throw Diagnostic("expected `]`", at: close.range, hint: "body.sessions[0]")
+                }
+                switch key.kind {
+                case .number(let n, let text) where n >= 0 && n.rounded() == n && !text.contains(".") && n < 1e9:
+                    path.components.append((.index(Int(n)), token.range.union(close.range)))
+                case .string(let parts):
+                    guard let text = Argument(.string(parts), range: key.range).literalText else {
+                        throw Diagnostic("a quoted field name cannot hold variables", at: key.range)
+                    }
+                    path.components.append((.key(text), token.range.union(close.range)))
+                default:
+                    throw Diagnostic("an index is a whole number from 0", at: key.range, hint: "body.sessions[0]")
+                }
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .word(let w): "`\(w)`"
+        case .key(let k): "`\(k)=`"
+        case .string: "a string"
+        case .variable(let v): "`$\(v)`"
+        case .number(_, let text): "`\(text)`"
+        case .regex: "a regex"
+        case .symbol(let s): "`\(s)`"
+        case .newline: "the end of the line"
+        case .end: "the end of the script"
+        case .invalid: "invalid text"
+        }
+    }
+
+    private func quote(_ text: String) -> String {
+        var out = ""
+        JSONValue.writeQuoted(text.count > 60 ? String(text.prefix(60)) + "…" : text, to: &out)
+        return out
+    }
+
+    static func describeRegexError(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.isEmpty ? "cannot compile it" : text
+    }
+}
+
+extension Command {
+    /// Whether the command's arguments are an expression (so the line is lexed as one).
+    var isExpressionCommand: Bool {
+        switch self {
+        case .assert, .print, .let: true
+        default: false
+        }
+    }
+
+    var usageHint: String {
+        switch self {
+        case .auth: "auth [AUTH_ID [TOKEN]]"
+        case .sessionCreate: "session create recipient=+14155550100 channel=sms"
+        case .sessionGet: "session get [UUID]"
+        case .sessionList: "session list status=verified limit=5"
+        case .sessionUse: "session use UUID"
+        case .validate: "validate $otp"
+        case .assert: "assert status == 200"
+        case .let: "let name = body.session_uuid"
+        case .print: "print body"
+        case .sleep: "sleep 11m"
+        }
+    }
+}
