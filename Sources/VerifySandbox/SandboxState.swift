@@ -152,7 +152,8 @@ struct SandboxState: Sendable {
     /// `GET /__sandbox/clock`, and `POST /__sandbox/clock` with `{"advance": "11m"}`.
     mutating func clockResponse(advancing body: RequestBody?) throws(SandboxError) -> APIResponse {
         if let body {
-            guard case .object(let pairs)? = try body.json() else { throw .bodyNotObject }
+            // No body at all reads as `{}`, as on the other endpoints.
+            guard case .object(let pairs) = try body.json() ?? .object([]) else { throw .bodyNotObject }
             for pair in pairs where pair.key != "advance" { throw .unknownParameter(pair.key) }
             guard let text = pairs.first(where: { $0.key == "advance" })?.value.stringValue,
                 let duration = DurationText.parse(text)

@@ -344,7 +344,7 @@ public struct Parser {
                 return Expression(.comparison(subject, op, other), range: subject.range.union(other.range))
             }
             if symbol == "=" {
-                throw Diagnostic("`=` assigns; to compare, use `==`", at: token.range, hint: "assert status == 200")
+                throw Diagnostic("`=` assigns; to compare, use `==`", at: token.range, hint: "\(file.text(in: subject.range)) == …")
             }
             return subject
         case .word("not"):

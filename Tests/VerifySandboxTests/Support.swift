@@ -65,7 +65,7 @@ extension VerifySandbox {
         _ parameters: KeyValuePairs<String, JSONValue> = ["recipient": "+14155550100"], account authID: String = account,
         clientAddress: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
     ) -> String {
-        let response = handle(createRequest(.object(parameters), account: authID), clientAddress: clientAddress)
+        let response = handle(createRequest(parameters, account: authID), clientAddress: clientAddress)
         #expect(response.status == 202, "create: \(response.errorText ?? "")", sourceLocation: sourceLocation)
         return response.json?["session_uuid"]?.stringValue ?? "<none>"
     }

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// The examples are the product's showcase: each must pass on the embedded sandbox.
+@Suite struct ExamplesTests {
+    static let examples: [String] = {
+        let folder = VshProcess.root.appendingPathComponent("examples")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".vsh") }.sorted()
+    }()
+
+    @Test func thereAreAtLeastSevenScenarios() {
+        #expect(Self.examples.count >= 7)
+    }
+
+    @Test(arguments: examples)
+    func examplePasses(_ name: String) throws {
+        let outcome = try VshProcess.run(["run", "examples/\(name)"])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(outcome.stdout.contains("✓ examples/\(name)"))
+        #expect(outcome.stdout.contains("1 passed, 0 failed"))
+        #expect(outcome.stderr.isEmpty)
+    }
+
+    @Test func directoryRunsEveryExampleInOrder() throws {
+        let outcome = try VshProcess.run(["run", "examples"])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("✓ ") }.map { String($0.split(separator: " ")[1]) }
+        #expect(lines == Self.examples.map { "examples/\($0)" })
+        #expect(outcome.stdout.contains("\(Self.examples.count) passed, 0 failed"))
+    }
+
+    @Test func checkAcceptsEveryExample() throws {
+        let outcome = try VshProcess.run(["check", "examples"])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+    }
+
+    @Test func verboseShowsRequestsAndAssertions() throws {
+        let outcome = try VshProcess.run(["run", "--verbose", "examples/01-quickstart.vsh"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.contains("POST /v1/Account/MASANDBOX00000000000/Verify/Session/ → 202 Accepted"))
+        #expect(outcome.stdout.contains("✓ assert body.status == \"verified\""))
+        #expect(outcome.stdout.contains("GET /v1/Account/MASANDBOX00000000000/Verify/Session/?status=verified&limit=5 → 200 OK"))
+        #expect(!outcome.stdout.contains("\u{1B}["), "no colour when not on a terminal")
+    }
+}

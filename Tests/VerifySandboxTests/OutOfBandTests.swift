@@ -1,0 +1,110 @@
+import Testing
+import VerifyAPI
+import VerifySandbox
+
+@Suite("/__sandbox/outbox and /__sandbox/clock")
+struct OutOfBandTests {
+    @Test func outboxListsMessagesInSendOrder() {
+        let sandbox = makeSandbox()
+        let first = sandbox.createSession(["recipient": "+14155550100"])
+        sandbox.advanceClock(by: .seconds(90))
+        let second = sandbox.createSession(["recipient": "+447700900123", "channel": "voice"])
+        let response = sandbox.handle(APIRequest(method: .get, path: "/__sandbox/outbox"))
+        #expect(response.status == 200)
+        #expect(keys(response.json) == ["messages"])
+        let messages = response.json?["messages"]?.arrayValue ?? []
+        #expect(messages.count == 2)
+        #expect(keys(messages.first) == ["session_uuid", "recipient", "channel", "code", "sent_at"])
+        #expect(messages[0]["session_uuid"]?.stringValue == first)
+        #expect(messages[0]["recipient"] == "14155550100")
+        #expect(messages[0]["channel"] == "sms")
+        #expect(messages[0]["code"]?.stringValue == sandbox.code(first))
+        #expect(messages[0]["sent_at"] == "2025-01-15T10:00:00.000000Z")
+        #expect(messages[1]["session_uuid"]?.stringValue == second)
+        #expect(messages[1]["channel"] == "voice")
+        #expect(messages[1]["sent_at"] == "2025-01-15T10:01:30.000000Z")
+        #expect(sandbox.outbox().map(\.sessionUUID) == [first, second])
+        #expect(sandbox.outbox().map(\.json) == messages)
+    }
+
+    @Test func outboxFilters() {
+        let sandbox = makeSandbox()
+        let first = sandbox.createSession(["recipient": "+14155550100"])
+        let second = sandbox.createSession(["recipient": "+447700900123"])
+        func uuids(_ target: String) -> [String] {
+            sandbox.handle(method: .get, target: target, body: []).json?["messages"]?.arrayValue?.compactMap {
+                $0["session_uuid"]?.stringValue
+            } ?? []
+        }
+        #expect(uuids("/__sandbox/outbox?session_uuid=\(second)") == [second])
+        #expect(uuids("/__sandbox/outbox?session_uuid=\(second.uppercased())") == [second])
+        #expect(uuids("/__sandbox/outbox?recipient=%2B14155550100") == [first])
+        #expect(uuids("/__sandbox/outbox?recipient=+14155550100") == [first])
+        #expect(uuids("/__sandbox/outbox?recipient=447700900123") == [second])
+        #expect(uuids("/__sandbox/outbox?recipient=447700900123&session_uuid=\(first)") == [])
+        #expect(uuids("/__sandbox/outbox/") == [first, second])
+        #expect(sandbox.outbox(sessionUUID: first).map(\.sessionUUID) == [first])
+        #expect(sandbox.outbox(sessionUUID: "8e712097-8090-4644-81e7-8f4265d8354e").isEmpty)
+    }
+
+    @Test func outboxRejectsUnknownFilters() {
+        expectError(makeSandbox().handle(method: .get, target: "/__sandbox/outbox?code=1", body: []), 400, "unknown parameter: code")
+    }
+
+    @Test func clockReadsAndAdvances() {
+        let sandbox = makeSandbox()
+        let read = sandbox.handle(APIRequest(method: .get, path: "/__sandbox/clock"))
+        #expect(read.status == 200)
+        #expect(read.json == .object(["now": "2025-01-15T10:00:00.000000Z"]))
+        let moved = sandbox.handle(APIRequest(method: .post, path: "/__sandbox/clock", body: .object(["advance": "11m"])))
+        #expect(moved.status == 200)
+        #expect(moved.json == .object(["now": "2025-01-15T10:11:00.000000Z"]))
+        #expect(sandbox.now == start.advanced(by: .seconds(660)))
+        let again = sandbox.handle(method: .post, target: "/__sandbox/clock/", body: Array(#"{"advance":"1h30m"}"#.utf8))
+        #expect(again.json?["now"] == "2025-01-15T11:41:00.000000Z")
+    }
+
+    @Test func advancingTheClockExpiresSessions() {
+        let sandbox = makeSandbox()
+        let uuid = sandbox.createSession()
+        _ = sandbox.handle(APIRequest(method: .post, path: "/__sandbox/clock", body: .object(["advance": "11m"])))
+        expectError(sandbox.validate(uuid, .string(sandbox.code(uuid))), 400, "session expired")
+    }
+
+    @Test(arguments: ["11 minutes", "", "11", "-5m", "1y", "m"] as [JSONValue] + [660, nil])
+    func advanceMustBeADuration(advance: JSONValue) {
+        let sandbox = makeSandbox()
+        let response = sandbox.handle(APIRequest(method: .post, path: "/__sandbox/clock", body: .object(["advance": advance])))
+        expectError(response, 400, "advance must be a duration such as 30s, 11m or 1h")
+        #expect(sandbox.now == start)
+    }
+
+    @Test func clockBodyErrors() {
+        let sandbox = makeSandbox()
+        let clock = "/__sandbox/clock"
+        expectError(sandbox.handle(APIRequest(method: .post, path: clock)), 400, "advance must be a duration such as 30s, 11m or 1h")
+        expectError(sandbox.handle(APIRequest(method: .post, path: clock, body: ["11m"])), 400, "request body must be a JSON object")
+        expectError(
+            sandbox.handle(APIRequest(method: .post, path: clock, body: .object(["advance": "1m", "to": "x"]))), 400,
+            "unknown parameter: to")
+        expectError(sandbox.handle(method: .post, target: clock, body: Array("advance=11m".utf8)), 400, "request body is not valid JSON")
+        #expect(sandbox.now == start)
+    }
+
+    @Test func clockStandsStillAndNeverGoesBack() {
+        let sandbox = makeSandbox()
+        _ = sandbox.createSession()
+        #expect(sandbox.now == start)
+        sandbox.advanceClock(by: .seconds(-60))
+        #expect(sandbox.now == start)
+        sandbox.advanceClock(by: .milliseconds(1500))
+        #expect(sandbox.now == Timestamp(parsing: "2025-01-15T10:00:01.5Z"))
+    }
+
+    @Test func clockStartsAtTheWallClockByDefault() {
+        let before = Timestamp.now()
+        let sandbox = VerifySandbox()
+        let after = Timestamp.now()
+        #expect(before <= sandbox.now && sandbox.now <= after)
+    }
+}
