@@ -4,7 +4,7 @@ import HTTPTypes
 public struct APIResponse: Sendable, Equatable {
     public var status: Int
     public var headerFields: HTTPFields
-    public var body: [UInt8]
+    public let body: [UInt8]
     /// The body parsed as JSON; nil when it is empty or not JSON.
     public let json: JSONValue?
 

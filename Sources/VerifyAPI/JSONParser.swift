@@ -159,7 +159,7 @@ struct JSONParser {
             guard digits(&self) > 0 else { throw fail("expected a digit in exponent") }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text) else { throw JSONParseError(offset: start, reason: "number out of range") }
+        guard let value = Double(text), value.isFinite else { throw JSONParseError(offset: start, reason: "number out of range") }
         return .number(value)
     }
 

@@ -20,8 +20,10 @@ public enum JSONValue: Sendable, Hashable {
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)):
             // Objects are equal when they hold the same keys with equal values, in any order.
+            // Both directions, so that objects with repeated keys compare symmetrically.
             guard a.count == b.count else { return false }
             for (key, value) in a where b.first(where: { $0.key == key })?.value != value { return false }
+            for (key, value) in b where a.first(where: { $0.key == key })?.value != value { return false }
             return true
         default: return false
         }

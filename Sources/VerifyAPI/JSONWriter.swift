@@ -61,7 +61,7 @@ extension JSONValue {
 
     /// Whole numbers print without a fraction (`202`, not `202.0`).
     public static func format(number n: Double) -> String {
-        if n.isFinite, n.rounded() == n, abs(n) < 1e15 { return String(Int64(n)) }
+        if n.isFinite, n.rounded() == n, abs(n) <= 9_007_199_254_740_992 { return String(Int64(n)) }  // 2^53: every integer below is exact
         guard n.isFinite else { return "null" }  // JSON has no infinities
         return String(n)
     }

@@ -114,6 +114,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         default:
             break
         }
-        return APIResponse(status: status, json: .object(["api_id": .string(apiID), "error": .string(text)]), headerFields: fields)
+        return APIResponse(
+            status: status, json: .object(["api_id": .string(apiID), "error": .string(text)]), headerFields: fields)
     }
 }

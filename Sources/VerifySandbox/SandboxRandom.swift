@@ -39,7 +39,12 @@ struct SandboxRandom: RandomNumberGenerator, Sendable {
     }
 
     /// `length` decimal digits; leading zeros are allowed, as on a real phone.
+    /// A random code of `length` digits. Never all zeros: the sandbox promises that
+    /// `validate 000000` is always a wrong code, so scripts can test refusals deterministically.
     mutating func digits(_ length: Int) -> String {
-        String((0..<length).map { _ in Character(Unicode.Scalar(UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &self))) })
+        while true {
+            let code = String((0..<length).map { _ in Character(Unicode.Scalar(UInt8(ascii: "0") + UInt8.random(in: 0...9, using: &self))) })
+            if code.contains(where: { $0 != "0" }) { return code }
+        }
     }
 }

@@ -124,7 +124,9 @@ struct SessionListQuery: Sendable {
         guard let time = Timestamp(parsing: text) else { return nil }
         // The time of day starts after `YYYY-MM-DD` and the separator.
         var clock = Substring(text).utf8.dropFirst(11)
-        if let offsetStart = clock.firstIndex(where: { [UInt8(ascii: "Z"), UInt8(ascii: "z"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains($0) }) {
+        if let offsetStart = clock.firstIndex(where: {
+            [UInt8(ascii: "Z"), UInt8(ascii: "z"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains($0)
+        }) {
             clock = clock[..<offsetStart]
         }
         guard clock.filter({ $0 == UInt8(ascii: ":") }).count == 2 else {

@@ -49,7 +49,9 @@ struct SessionParameters: Sendable, Equatable {
             case "app_uuid": appUUID = try text(name)
             case "channel":
                 if let v = value(name) {
-                    guard let s = v.stringValue?.lowercased(), VerifyParameters.channels.contains(s) else { throw .channelInvalid }
+                    guard let s = v.stringValue?.lowercased(), VerifyParameters.channels.contains(s) else {
+                        throw .channelInvalid
+                    }
                     channel = s
                 }
             case "url":

@@ -91,7 +91,8 @@ public final class VerifySandbox: Sendable {
         } else {
             requestBody = .invalid
         }
-        return respond(method: method, path: target, query: [], headerFields: headerFields, body: requestBody, clientAddress: clientAddress)
+        return respond(
+            method: method, path: target, query: [], headerFields: headerFields, body: requestBody, clientAddress: clientAddress)
     }
 
     private func respond(
@@ -176,16 +177,21 @@ enum Route: Equatable {
         var segments = path.split(separator: "/", omittingEmptySubsequences: false).map { PercentEncoding.decode($0) }
         guard segments.first == "" else { return nil }
         segments.removeFirst()
+        let hasTrailingSlash = segments.last == ""
+        if hasTrailingSlash { segments.removeLast() }
         switch segments {
-        case ["__sandbox", "outbox"], ["__sandbox", "outbox", ""]: self = .outbox
-        case ["__sandbox", "clock"], ["__sandbox", "clock", ""]: self = .clock
-        case _ where segments.count == 6 && segments[0] == "v1" && segments[1] == "Account" && !segments[2].isEmpty
-            && segments[3] == "Verify" && segments[4] == "Session" && segments[5] == "":
-            self = .sessions(account: segments[2])
-        case _ where segments.count == 7 && segments[0] == "v1" && segments[1] == "Account" && !segments[2].isEmpty
-            && segments[3] == "Verify" && segments[4] == "Session" && !segments[5].isEmpty && segments[6] == "":
-            self = .session(account: segments[2], uuid: segments[5])
-        default: return nil
+        case ["__sandbox", "outbox"]: self = .outbox
+        case ["__sandbox", "clock"]: self = .clock
+        default:
+            guard hasTrailingSlash, segments.count == 5 || segments.count == 6, segments[0] == "v1", segments[1] == "Account",
+                !segments[2].isEmpty, segments[3] == "Verify", segments[4] == "Session"
+            else { return nil }
+            if segments.count == 5 {
+                self = .sessions(account: segments[2])
+            } else {
+                guard !segments[5].isEmpty else { return nil }
+                self = .session(account: segments[2], uuid: segments[5])
+            }
         }
     }
 

@@ -30,7 +30,7 @@ enum Predicates {
                     order = a < b ? -1 : a == b ? 0 : 1
                 }
             default:
-                return (false, "cannot order a \(lhs.typeName) against a \(rhs.typeName)")
+                return (false, "cannot order \(lhs.typeNameWithArticle) against \(rhs.typeNameWithArticle)")
             }
             switch op {
             case .less: return (order < 0, nil)
@@ -43,7 +43,7 @@ enum Predicates {
             case (.string(let a), .string(let b)): return (a.contains(b), nil)
             case (.array(let items), _): return (items.contains(rhs), nil)
             case (.object, .string(let key)): return (lhs[key] != nil, nil)
-            default: return (false, "a \(lhs.typeName) cannot contain a \(rhs.typeName)")
+            default: return (false, "\(lhs.typeNameWithArticle) cannot contain \(rhs.typeNameWithArticle)")
             }
         }
     }
@@ -69,6 +69,9 @@ enum Predicates {
 }
 
 extension JSONValue {
+    /// `a string`, `an object`: the type's name with its article, for messages.
+    var typeNameWithArticle: String { (typeName.first.map { "aeiou".contains($0) } == true ? "an " : "a ") + typeName }
+
     /// How a value appears in an assertion report: JSON, cut to a readable length.
     var shown: String {
         let text = compactText

@@ -245,7 +245,7 @@ public final class Interpreter {
         case .string(let s): return s
         case .number, .bool: return value.compactText
         default:
-            throw RunFailure.runtime("a \(value.typeName) cannot be used as text here", at: range)
+            throw RunFailure.runtime("\(value.typeNameWithArticle) cannot be used as text here", at: range)
         }
     }
 
@@ -350,7 +350,7 @@ public final class Interpreter {
             let a = try await evaluate(lhs)
             let b = try await evaluate(rhs)
             let (holds, problem) = Predicates.compare(a, op, b)
-            let expectedValue = b?.shown ?? "nothing (`\(describe(rhs))` does not exist)"
+            let expectedValue = b.map { redact($0.shown) } ?? "nothing (`\(describe(rhs))` does not exist)"
             var actual = shown(a, lhs)
             if let problem { actual += " (\(problem))" }
             return Verdict(holds: holds, expected: op == .equal ? expectedValue : "\(op.rawValue) \(expectedValue)", actual: actual)

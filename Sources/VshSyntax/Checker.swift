@@ -21,15 +21,24 @@ public struct Checker: Sendable {
     /// Checks a whole script.
     public static func check(_ script: Script, predefined: Set<String> = []) -> [Diagnostic] {
         var checker = Checker(predefined: predefined)
-        return script.statements.flatMap { checker.check($0) }
+        var findings: [Diagnostic] = []
+        for statement in script.statements { checker.check(statement, into: &findings) }
+        return findings
     }
 
     /// Checks one statement and records what it defines.
     public mutating func check(_ statement: Statement) -> [Diagnostic] {
         var findings: [Diagnostic] = []
+        check(statement, into: &findings)
+        return findings
+    }
+
+    /// Checks one statement, appending what it finds (no allocation when all is well).
+    public mutating func check(_ statement: Statement, into findings: inout [Diagnostic]) {
         switch statement.command {
         case .auth(let id, let token):
-            for argument in [id, token].compactMap({ $0 }) { findings += check(argument) }
+            if let id { findings += check(id) }
+            if let token { findings += check(token) }
         case .sessionCreate(let parameters), .sessionList(let parameters):
             for parameter in parameters { findings += check(parameter.value) }
         case .sessionGet(let uuid):
@@ -50,7 +59,6 @@ public struct Checker: Sendable {
             break
         }
         if statement.sendsRequest { hasRequest = true }
-        return findings
     }
 
     private func check(_ argument: Argument) -> [Diagnostic] {

@@ -31,7 +31,7 @@ public struct DiagnosticPrinter: Sendable {
         var out = ""
         out += style("\(file.name):\(start.line):\(column): ", .bold)
         out += style("\(diagnostic.severity.rawValue):", diagnostic.severity == .error ? .red : diagnostic.severity == .warning ? .yellow : .cyan)
-        out += style(" \(diagnostic.message)", .bold) + "\n"
+        out += style(" \(diagnostic.message.replacingTabs())", .bold) + "\n"
 
         // The source line, cut to a window when it is long, and the caret under the span.
         var shown = Array(line.replacingTabs())
@@ -53,10 +53,10 @@ public struct DiagnosticPrinter: Sendable {
         out += style(" \(pad) | ", .blue) + String(repeating: " ", count: max(0, caretStart))
         out += style(String(repeating: "^", count: caretWidth), diagnostic.severity == .error ? .red : .yellow) + "\n"
         for detail in diagnostic.details {
-            out += style(" \(pad) | ", .blue) + String(repeating: " ", count: max(0, caretStart)) + detail + "\n"
+            out += style(" \(pad) | ", .blue) + String(repeating: " ", count: max(0, caretStart)) + detail.replacingTabs() + "\n"
         }
         if let hint = diagnostic.hint {
-            out += style(" \(pad) = ", .blue) + style("hint:", .cyan) + " \(hint)\n"
+            out += style(" \(pad) = ", .blue) + style("hint:", .cyan) + " \(hint.replacingTabs())\n"
         }
         return out
     }
@@ -77,7 +77,7 @@ public struct DiagnosticPrinter: Sendable {
 
 extension StringProtocol {
     /// Tabs become one space and other control characters their visible pictures (NUL as ␀),
-    /// so the caret lines up and nothing reaches the terminal raw.
+    /// so the caret lines up and nothing reaches the terminal raw (messages quote script text too).
     fileprivate func replacingTabs() -> String {
         var out = String.UnicodeScalarView()
         for scalar in unicodeScalars {

@@ -24,6 +24,22 @@ public struct Lexer {
         self.offset = 0
     }
 
+    /// Where the lexer is: enough to come back to this point without copying the source.
+    public struct State: Sendable, Equatable {
+        var offset: Int
+        var line: Int
+        var lineStart: Int
+    }
+
+    public var state: State {
+        get { State(offset: offset, line: line, lineStart: lineStart) }
+        set {
+            offset = newValue.offset
+            line = newValue.line
+            lineStart = newValue.lineStart
+        }
+    }
+
     /// Where the next unread byte is.
     public var location: SourceLocation { SourceLocation(offset: offset, line: line, column: offset - lineStart + 1) }
 
@@ -234,7 +250,7 @@ public struct Lexer {
             case UInt8(ascii: "\\"):
                 let escapeStart = location
                 offset += 1
-                guard let e = peek(), e != UInt8(ascii: "\n") else { continue }
+                guard let e = peek(), e != UInt8(ascii: "\n"), e != UInt8(ascii: "\r") else { continue }
                 offset += 1
                 switch e {
                 case UInt8(ascii: "\""): text.append(e)
@@ -271,7 +287,7 @@ public struct Lexer {
     private mutating func skipRestOfString() {
         while let b = peek(), b != UInt8(ascii: "\n") {
             offset += 1
-            if b == UInt8(ascii: "\\") { offset += 1 } else if b == UInt8(ascii: "\"") { return }
+            if b == UInt8(ascii: "\\"), peek() != UInt8(ascii: "\n") { offset += 1 } else if b == UInt8(ascii: "\"") { return }
         }
         offset = min(offset, bytes.count)
     }

@@ -16,6 +16,8 @@ public struct Parser {
     var lexer: Lexer
     let file: SourceFile
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Patterns already compiled once: compiling a regex costs far more than parsing a line.
+    private var validRegexes: Set<String> = []
 
     public init(_ file: SourceFile) {
         self.file = file
@@ -27,13 +29,13 @@ public struct Parser {
     public static func parse(_ file: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
         var parser = Parser(file)
         var statements: [Statement] = []
+        statements.reserveCapacity(file.lineStarts.count)
         let invalidLines = parser.checkEncoding()
         while true {
-            let token = parser.lexer.peekToken(.argument)
+            let token = parser.peek(.argument)
             if case .end = token.kind { break }
-            if invalidLines.contains(token.range.lowerBound.line) {
-                parser.lexer.skipLine()
-                _ = parser.lexer.next(.argument)
+            if !invalidLines.isEmpty, invalidLines.contains(token.range.lowerBound.line) {
+                parser.recover()
                 continue
             }
             if let statement = parser.parseLine() { statements.append(statement) }
@@ -45,6 +47,17 @@ public struct Parser {
     /// Reports invalid UTF-8 and NUL bytes, one diagnostic per line, and returns those lines.
     mutating func checkEncoding() -> Set<Int> {
         let bytes = file.bytes
+        // Most scripts are ASCII without NUL: one pass over the bytes proves it, with no copy.
+        let plainASCII = bytes.withUnsafeBufferPointer { buffer in
+            var all: UInt8 = 0
+            var anyNUL = false
+            for byte in buffer {
+                all |= byte
+                anyNUL = anyNUL || byte == 0
+            }
+            return all < 0x80 && !anyNUL
+        }
+        if plainASCII { return [] }
         let hasNUL = bytes.contains(0)
         let validUTF8 = String(validating: bytes, as: UTF8.self) != nil
         guard hasNUL || !validUTF8 else { return [] }
@@ -84,7 +97,7 @@ public struct Parser {
 
     /// Parses one line. Returns nil for a blank line or one with an error.
     public mutating func parseLine() -> Statement? {
-        let first = lexer.next(.argument)
+        let first = next(.argument)
         switch first.kind {
         case .newline, .end:
             return nil
@@ -101,7 +114,7 @@ public struct Parser {
         case .invalid(let message):
             diagnostics.append(Diagnostic(message, at: first.range))
         case .key(let name):
-            diagnostics.append(Diagnostic("expected a command, found `\(name)=`", at: first.range, hint: commandHint(name)))
+            diagnostics.append(Diagnostic("expected a command, found `\(Parser.short(name))=`", at: first.range, hint: commandHint(name)))
         default:
             diagnostics.append(
                 Diagnostic("expected a command, found \(describe(first))", at: first.range, hint: "a line starts with one of: \(Parser.commands.joined(separator: ", "))"))
@@ -110,19 +123,64 @@ public struct Parser {
         return nil
     }
 
-    private mutating func recover() {
+    mutating func recover() {
+        lookahead = nil
         lexer.skipLine()
-        _ = lexer.next(.argument)
+        _ = next(.argument)
+    }
+
+    // MARK: Tokens
+
+    /// One token of lookahead, with the lexer's state after it, so peeking costs no second scan.
+    private struct Lookahead {
+        var mode: Lexer.Mode
+        var token: Token
+        var after: Lexer.State
+    }
+
+    private var lookahead: Lookahead?
+
+    mutating func peek(_ mode: Lexer.Mode) -> Token {
+        if let lookahead, lookahead.mode == mode { return lookahead.token }
+        let before = lexer.state
+        let token = lexer.next(mode)
+        lookahead = Lookahead(mode: mode, token: token, after: lexer.state)
+        lexer.state = before
+        return token
+    }
+
+    mutating func next(_ mode: Lexer.Mode) -> Token {
+        if let pending = lookahead {
+            lookahead = nil
+            if pending.mode == mode {
+                lexer.state = pending.after
+                return pending.token
+            }
+        }
+        return lexer.next(mode)
+    }
+
+    /// Whether the rest of the line is blank or a comment.
+    mutating func atLineEnd() -> Bool {
+        lookahead = nil
+        return lexer.atLineEnd()
+    }
+
+    var location: SourceLocation {
+        mutating get {
+            lookahead = nil
+            return lexer.location
+        }
     }
 
     private func commandHint(_ word: String) -> String {
-        if let suggestion = Suggestions.closest(to: word, in: Parser.commands) { return "did you mean `\(suggestion)`?" }
         if Parser.sessionSubcommands.contains(word) { return "did you mean `session \(word)`?" }
+        if let suggestion = Suggestions.closest(to: word, in: Parser.commands) { return "did you mean `\(suggestion)`?" }
         return "a line starts with one of: \(Parser.commands.joined(separator: ", "))"
     }
 
     private mutating func expectLineEnd(after statement: Statement) throws(Diagnostic) {
-        let token = lexer.next(statement.command.isExpressionCommand ? .expression : .argument)
+        let token = next(statement.command.isExpressionCommand ? .expression : .argument)
         switch token.kind {
         case .newline, .end: return
         case .invalid(let message): throw Diagnostic(message, at: token.range)
@@ -150,7 +208,7 @@ public struct Parser {
         case "let": return try parseLet(range)
         case "sleep": return try parseSleep(range)
         default:
-            throw Diagnostic("unknown command `\(word)`", at: range, hint: commandHint(word))
+            throw Diagnostic("unknown command `\(Parser.short(word))`", at: range, hint: commandHint(word))
         }
     }
 
@@ -158,7 +216,7 @@ public struct Parser {
 
     private mutating func parseAuth(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
         var arguments: [Argument] = []
-        while !lexer.atLineEnd() {
+        while !atLineEnd() {
             let argument = try parseArgument(usage: "auth MA2025RK4E639VJFZAGV $PLIVO_AUTH_TOKEN")
             guard arguments.count < 2 else {
                 throw Diagnostic("`auth` takes at most two arguments: an auth ID and a token", at: argument.range, hint: "auth MA2025RK4E639VJFZAGV $PLIVO_AUTH_TOKEN")
@@ -175,7 +233,7 @@ public struct Parser {
     }
 
     private mutating func parseSession(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
-        let token = lexer.next(.argument)
+        let token = next(.argument)
         guard case .word(let sub) = token.kind else {
             if case .newline = token.kind {
                 throw Diagnostic("`session` needs a subcommand: create, get, list or use", at: keyword, hint: "session create recipient=+14155550100")
@@ -194,7 +252,7 @@ public struct Parser {
             let parameters = try parseParameters(VerifyParameters.list, command: "session list", usage: "session list status=verified limit=5")
             return Statement(.sessionList(parameters), range: parameters.last.map { head.union($0.range) } ?? head)
         case "get":
-            guard !lexer.atLineEnd() else { return Statement(.sessionGet(nil), range: head) }
+            guard !atLineEnd() else { return Statement(.sessionGet(nil), range: head) }
             let uuid = try parseArgument(usage: "session get 8e712097-8090-4644-81e7-8f4265d8354e")
             try checkUUID(uuid)
             return Statement(.sessionGet(uuid), range: head.union(uuid.range))
@@ -204,7 +262,7 @@ public struct Parser {
             return Statement(.sessionUse(uuid), range: head.union(uuid.range))
         default:
             let hint = Suggestions.closest(to: sub, in: Parser.sessionSubcommands).map { "did you mean `session \($0)`?" }
-            throw Diagnostic("unknown subcommand `session \(sub)`", at: token.range, hint: hint ?? "session create, session get, session list or session use")
+            throw Diagnostic("unknown subcommand `session \(Parser.short(sub))`", at: token.range, hint: hint ?? "session create, session get, session list or session use")
         }
     }
 
@@ -216,8 +274,9 @@ public struct Parser {
 
     private mutating func parseParameters(_ specs: [ParameterSpec], command: String, usage: String) throws(Diagnostic) -> [Parameter] {
         var parameters: [Parameter] = []
-        while !lexer.atLineEnd() {
-            let token = lexer.next(.argument)
+        parameters.reserveCapacity(4)
+        while !atLineEnd() {
+            let token = next(.argument)
             guard case .key(let name) = token.kind else {
                 if case .invalid(let message) = token.kind { throw Diagnostic(message, at: token.range) }
                 throw Diagnostic("expected `name=value`, found \(describe(token))", at: token.range, hint: usage)
@@ -229,8 +288,8 @@ public struct Parser {
             if let earlier = parameters.first(where: { $0.name.name == name }) {
                 throw Diagnostic("`\(name)` is given twice (first at column \(earlier.name.range.lowerBound.column))", at: token.range)
             }
-            let valueStart = lexer.location
-            let valueToken = lexer.next(.value)
+            let valueStart = location
+            let valueToken = next(.value)
             guard valueToken.range.lowerBound.offset == valueStart.offset, let value = argument(from: valueToken) else {
                 if case .invalid(let message) = valueToken.kind { throw Diagnostic(message, at: valueToken.range) }
                 throw Diagnostic("`\(name)=` needs a value right after the `=`", at: token.range, hint: "\(name)=VALUE, or \(name)=\"\" for an empty one")
@@ -264,11 +323,11 @@ public struct Parser {
     }
 
     private mutating func parseLet(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
-        let nameToken = lexer.next(.expression)
+        let nameToken = next(.expression)
         guard case .word(let name) = nameToken.kind else {
             throw Diagnostic("expected a variable name after `let`, found \(describe(nameToken))", at: nameToken.range, hint: "let code = body.session_uuid")
         }
-        let equals = lexer.next(.expression)
+        let equals = next(.expression)
         guard case .symbol("=") = equals.kind else {
             throw Diagnostic("expected `=` after `let \(name)`, found \(describe(equals))", at: equals.range, hint: "let \(name) = EXPRESSION")
         }
@@ -277,7 +336,7 @@ public struct Parser {
     }
 
     private mutating func parseSleep(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
-        let token = lexer.next(.argument)
+        let token = next(.argument)
         guard case .word(let text) = token.kind else {
             let at = (token.kind == .newline || token.kind == .end) ? keyword : token.range
             throw Diagnostic("`sleep` needs a duration", at: at, hint: "sleep 11m, sleep 30s, sleep 500ms, sleep 1h30m")
@@ -300,14 +359,14 @@ public struct Parser {
     }
 
     private mutating func parseArgument(usage: String) throws(Diagnostic) -> Argument {
-        let token = lexer.next(.value)
+        let token = next(.value)
         if let argument = argument(from: token) { return argument }
         if case .invalid(let message) = token.kind { throw Diagnostic(message, at: token.range) }
         throw Diagnostic("expected an argument, found \(describe(token))", at: token.range, hint: usage)
     }
 
     private mutating func parseRequiredArgument(after keyword: SourceRange, what: String, usage: String) throws(Diagnostic) -> Argument {
-        guard !lexer.atLineEnd() else {
+        guard !atLineEnd() else {
             throw Diagnostic("`\(file.text(in: keyword))` needs \(what)", at: keyword, hint: usage)
         }
         return try parseArgument(usage: usage)
@@ -316,17 +375,17 @@ public struct Parser {
     // MARK: Expressions
 
     private mutating func parseExpression(after keyword: SourceRange, usage: String) throws(Diagnostic) -> Expression {
-        guard !lexer.atLineEnd() else {
+        guard !atLineEnd() else {
             throw Diagnostic("`\(file.text(in: keyword))` needs an expression", at: keyword, hint: usage)
         }
         return try parseExpression(depth: 0)
     }
 
     private mutating func parseExpression(depth: Int) throws(Diagnostic) -> Expression {
-        let token = lexer.peekToken(.expression)
+        let token = peek(.expression)
         guard depth < Parser.maxNesting else { throw Diagnostic("expression nested too deeply (more than \(Parser.maxNesting) levels)", at: token.range) }
         if case .word("not") = token.kind {
-            _ = lexer.next(.expression)
+            _ = next(.expression)
             let inner = try parseExpression(depth: depth + 1)
             return Expression(.not(inner), range: token.range.union(inner.range))
         }
@@ -335,11 +394,11 @@ public struct Parser {
 
     private mutating func parsePredicate(depth: Int) throws(Diagnostic) -> Expression {
         let subject = try parseOperand(depth: depth)
-        let token = lexer.peekToken(.expression)
+        let token = peek(.expression)
         switch token.kind {
         case .symbol(let symbol):
             if let op = ComparisonOperator(rawValue: symbol) {
-                _ = lexer.next(.expression)
+                _ = next(.expression)
                 let other = try parseOperand(depth: depth, after: token)
                 return Expression(.comparison(subject, op, other), range: subject.range.union(other.range))
             }
@@ -348,7 +407,7 @@ public struct Parser {
             }
             return subject
         case .word("not"):
-            _ = lexer.next(.expression)
+            _ = next(.expression)
             let predicate = try parsePredicateOperator(subject, depth: depth, negatedAt: token.range)
             return Expression(.not(predicate), range: subject.range.union(predicate.range))
         case .word:
@@ -360,7 +419,7 @@ public struct Parser {
 
     /// `contains X`, `matches /re/`, `exists`, `is TYPE` after a subject.
     private mutating func parsePredicateOperator(_ subject: Expression, depth: Int, negatedAt: SourceRange?) throws(Diagnostic) -> Expression {
-        let token = lexer.next(.expression)
+        let token = next(.expression)
         guard case .word(let word) = token.kind else {
             throw Diagnostic("expected `contains`, `matches`, `exists` or `is` after `not`", at: token.range)
         }
@@ -369,25 +428,28 @@ public struct Parser {
             let other = try parseOperand(depth: depth, after: token)
             return Expression(.comparison(subject, .contains, other), range: subject.range.union(other.range))
         case "matches":
-            let regex = lexer.next(.expression)
+            let regex = next(.expression)
             guard case .regex(let pattern) = regex.kind else {
                 if case .invalid(let message) = regex.kind { throw Diagnostic(message, at: regex.range) }
                 throw Diagnostic("expected a regex after `matches`, found \(describe(regex))", at: regex.range, hint: "body.session_uuid matches /^[0-9a-f-]{36}$/")
             }
-            do {
-                _ = try Regex(pattern)
-            } catch {
-                throw Diagnostic("invalid regex: \(Parser.describeRegexError(error))", at: regex.range)
+            if !validRegexes.contains(pattern) {
+                do {
+                    _ = try Regex(pattern)
+                } catch {
+                    throw Diagnostic("invalid regex: \(Parser.describeRegexError(error))", at: regex.range)
+                }
+                validRegexes.insert(pattern)
             }
             return Expression(.matches(subject, RegexLiteral(pattern: pattern, range: regex.range)), range: subject.range.union(regex.range))
         case "exists":
             return Expression(.exists(subject), range: subject.range.union(token.range))
         case "is" where negatedAt == nil:
             var negated = false
-            var typeToken = lexer.next(.expression)
+            var typeToken = next(.expression)
             if case .word("not") = typeToken.kind {
                 negated = true
-                typeToken = lexer.next(.expression)
+                typeToken = next(.expression)
             }
             guard case .word(let name) = typeToken.kind, let type = ValueType(rawValue: name) else {
                 let written: String = if case .word(let w) = typeToken.kind { w } else { "" }
@@ -396,6 +458,8 @@ public struct Parser {
             }
             let test = Expression(.isType(subject, type, typeToken.range), range: subject.range.union(typeToken.range))
             return negated ? Expression(.not(test), range: test.range) : test
+        case "is":
+            throw Diagnostic("`not is` is written `is not`", at: negatedAt ?? token.range, hint: "\(file.text(in: subject.range)) is not uuid")
         default:
             let operators = ["contains", "matches", "exists", "is"]
             let hint = Suggestions.closest(to: word, in: operators).map { "did you mean `\($0)`?" } ?? "operators are ==, !=, <, <=, >, >=, contains, matches, exists, is"
@@ -404,10 +468,11 @@ public struct Parser {
     }
 
     private mutating func parseOperand(depth: Int, after op: Token? = nil) throws(Diagnostic) -> Expression {
-        let token = lexer.next(.expression)
+        let token = next(.expression)
         switch token.kind {
         case .number(let value, let text):
-            if text.count > 1, text.hasPrefix("0"), !text.hasPrefix("0.") {
+            let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+            if digits.count > 1, digits.hasPrefix("0"), !digits.hasPrefix("0.") {
                 throw Diagnostic("a number cannot start with 0; for a code, write a string", at: token.range, hint: "\"\(text)\"")
             }
             return Expression(.literal(.number(value)), range: token.range)
@@ -419,7 +484,7 @@ public struct Parser {
             return Expression(.variable(Identifier(name, range: token.range), path), range: range)
         case .symbol("("):
             let inner = try parseExpression(depth: depth + 1)
-            let close = lexer.next(.expression)
+            let close = next(.expression)
             guard case .symbol(")") = close.kind else {
                 throw Diagnostic("expected `)`, found \(describe(close))", at: close.range)
             }
@@ -435,7 +500,7 @@ public struct Parser {
                 let range = path.components.last.map { token.range.union($0.range) } ?? token.range
                 return Expression(.body(path), range: range)
             case "header":
-                let name = lexer.next(.expression)
+                let name = next(.expression)
                 guard case .string(let parts) = name.kind, let text = Argument(.string(parts), range: name.range).literalText else {
                     throw Diagnostic("`header` takes a quoted header name", at: name.range, hint: "header \"Content-Type\"")
                 }
@@ -443,7 +508,7 @@ public struct Parser {
             default:
                 var hint = Suggestions.closest(to: word, in: Parser.expressionKeywords).map { "did you mean `\($0)`?" }
                 if hint == nil { hint = "for a field of the answer write `body.\(word)`; for text, quote it: \"\(word)\"" }
-                throw Diagnostic("unknown name `\(word)`", at: token.range, hint: hint)
+                throw Diagnostic("unknown name `\(Parser.short(word))`", at: token.range, hint: hint)
             }
         case .invalid(let message):
             throw Diagnostic(message, at: token.range)
@@ -459,10 +524,10 @@ public struct Parser {
     private mutating func parsePath() throws(Diagnostic) -> Path {
         var path = Path()
         while true {
-            let token = lexer.peekToken(.expression)
+            let token = peek(.expression)
             guard case .symbol(let symbol) = token.kind, symbol == "." || symbol == "[" else { return path }
-            _ = lexer.next(.expression)
-            let key = lexer.next(.expression)
+            _ = next(.expression)
+            let key = next(.expression)
             if symbol == "." {
                 switch key.kind {
                 case .word(let name): path.components.append((.key(name), token.range.union(key.range)))
@@ -475,7 +540,7 @@ public struct Parser {
                     throw Diagnostic("expected a field name after `.`", at: key.range.lowerBound == key.range.upperBound ? token.range : key.range)
                 }
             } else {
-                let close = lexer.next(.expression)
+                let close = next(.expression)
                 guard case .symbol("]") = close.kind else {
                     throw Diagnostic("expected `]`", at: close.range, hint: "body.sessions[0]")
                 }
@@ -496,10 +561,15 @@ public struct Parser {
 
     // MARK: Helpers
 
+    /// A word as messages quote it: cut to 60 characters, so a huge token cannot flood the terminal.
+    static func short(_ word: String) -> String {
+        word.count > 60 ? String(word.prefix(60)) + "…" : word
+    }
+
     private func describe(_ token: Token) -> String {
         switch token.kind {
-        case .word(let w): "`\(w)`"
-        case .key(let k): "`\(k)=`"
+        case .word(let w): "`\(Parser.short(w))`"
+        case .key(let k): "`\(Parser.short(k))=`"
         case .string: "a string"
         case .variable(let v): "`$\(v)`"
         case .number(_, let text): "`\(text)`"

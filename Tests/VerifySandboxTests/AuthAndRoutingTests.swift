@@ -81,7 +81,9 @@ struct AuthenticationTests {
 
     @Test func withoutATokenAnythingGoes() {
         let open = makeSandbox()
-        #expect(open.handle(APIRequest(method: .post, path: sessionsPath(), body: .object(["recipient": "+14155550100"]))).status == 202)
+        #expect(
+            open.handle(APIRequest(method: .post, path: sessionsPath(), body: .object(["recipient": "+14155550100"]))).status
+                == 202)
         #expect(open.handle(request(basic("\(account):whatever"))).status == 202)
     }
 }
@@ -102,9 +104,11 @@ struct RoutingTests {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         expectError(sandbox.handle(APIRequest(method: .get, path: "/v1/Account/\(account)/Verify/Session")), 404, "not found")
-        expectError(sandbox.handle(APIRequest(method: .get, path: "/v1/Account/\(account)/Verify/Session/\(uuid)")), 404, "not found")
         expectError(
-            sandbox.handle(createRequest(body: .object(["recipient": "+14155550100"])).withPath("/v1/Account/\(account)/Verify/Session")),
+            sandbox.handle(APIRequest(method: .get, path: "/v1/Account/\(account)/Verify/Session/\(uuid)")), 404, "not found")
+        expectError(
+            sandbox.handle(
+                createRequest(body: .object(["recipient": "+14155550100"])).withPath("/v1/Account/\(account)/Verify/Session")),
             404, "not found")
         #expect(sandbox.outbox().count == 1)
     }
@@ -112,7 +116,9 @@ struct RoutingTests {
     @Test func wrongMethodIsNotAllowed() {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
-        for (method, path) in [(HTTPRequest.Method.delete, sessionPath(uuid)), (.put, sessionsPath()), (.patch, sessionPath(uuid))] {
+        for (method, path) in [
+            (HTTPRequest.Method.delete, sessionPath(uuid)), (.put, sessionsPath()), (.patch, sessionPath(uuid)),
+        ] {
             let response = sandbox.handle(APIRequest(method: method, path: path))
             expectError(response, 405, "method not allowed")
             #expect(response.headerFields[.allow] == "GET, POST")

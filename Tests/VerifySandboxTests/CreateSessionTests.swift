@@ -130,7 +130,9 @@ struct CreateSessionTests {
         #expect(sandbox.outbox().isEmpty)
     }
 
-    @Test(arguments: ["", "+", "+0155550100", "+1234567", "+1234567890123456", "+1 415 555 0100", "+1-415-555-0100", "++14155550100", "phone"])
+    @Test(arguments: [
+        "", "+", "+0155550100", "+1234567", "+1234567890123456", "+1 415 555 0100", "+1-415-555-0100", "++14155550100", "phone",
+    ])
     func recipientMustBeE164(recipient: String) {
         expectError(
             makeSandbox().handle(createRequest(["recipient": .string(recipient)])), 400,
@@ -205,7 +207,11 @@ struct CreateSessionTests {
     @Test func checksRunInADocumentedOrder() {
         let sandbox = makeSandbox()
         // recipient comes before the rest; then the order of VerifyParameters.create.
-        expectError(sandbox.handle(createRequest(["channel": "fax", "recipient": "x"])), 400, "recipient must be a phone number in E.164 format, e.g. +14155550100")
-        expectError(sandbox.handle(createRequest(["code_length": 2, "channel": "fax", "recipient": "+14155550100"])), 400, "channel must be sms or voice")
+        expectError(
+            sandbox.handle(createRequest(["channel": "fax", "recipient": "x"])), 400,
+            "recipient must be a phone number in E.164 format, e.g. +14155550100")
+        expectError(
+            sandbox.handle(createRequest(["code_length": 2, "channel": "fax", "recipient": "+14155550100"])), 400,
+            "channel must be sms or voice")
     }
 }

@@ -157,7 +157,9 @@ struct ListSessionsTests {
         #expect(sandbox.listedUUIDs([("session_time__lte", "2025-04-15 10:00")]) == [])
     }
 
-    @Test(arguments: ["2025-01-15", "yesterday", "2025-01-15 10", "2025-13-01 10:00", "2025-01-15 24:00", "2025-01-15 10:00:00.", ""])
+    @Test(arguments: [
+        "2025-01-15", "yesterday", "2025-01-15 10", "2025-13-01 10:00", "2025-01-15 24:00", "2025-01-15 10:00:00.", "",
+    ])
     func timeFiltersMustBeWellFormed(value: String) {
         let sandbox = makeSandbox()
         for name in ["session_time", "session_time__gt", "session_time__gte", "session_time__lt", "session_time__lte"] {
@@ -198,15 +200,22 @@ struct ListSessionsTests {
     @Test func linksRepeatTheFiltersInOrder() {
         let sandbox = makeSandbox()
         for _ in 0..<3 { _ = sandbox.createSession() }
-        let response = sandbox.list([("status", "in-progress"), ("recipient", "+14155550100"), ("limit", "1"), ("session_time__gte", "2025-01-15 09:00")])
+        let response = sandbox.list([
+            ("status", "in-progress"), ("recipient", "+14155550100"), ("limit", "1"), ("session_time__gte", "2025-01-15 09:00"),
+        ])
         #expect(
             response.json?["meta"]?["next"]?.stringValue
-                == sessionsPath() + "?status=in-progress&recipient=%2B14155550100&session_time__gte=2025-01-15%2009%3A00&limit=1&offset=1")
+                == sessionsPath()
+                + "?status=in-progress&recipient=%2B14155550100&session_time__gte=2025-01-15%2009%3A00&limit=1&offset=1")
         // Following the link gives the next page.
         let next = response.json?["meta"]?["next"]?.stringValue ?? ""
         let page2 = sandbox.handle(method: .get, target: next, body: [])
         #expect(page2.json?["meta"]?["offset"] == 1)
         #expect(page2.json?["sessions"]?.arrayValue?.count == 1)
+        #expect(
+            page2.json?["meta"]?["previous"]?.stringValue
+                == sessionsPath()
+                + "?status=in-progress&recipient=%2B14155550100&session_time__gte=2025-01-15%2009%3A00&limit=1&offset=0")
     }
 
     @Test func defaultLimitIs20() {

@@ -48,7 +48,8 @@ struct OutOfBandTests {
     }
 
     @Test func outboxRejectsUnknownFilters() {
-        expectError(makeSandbox().handle(method: .get, target: "/__sandbox/outbox?code=1", body: []), 400, "unknown parameter: code")
+        expectError(
+            makeSandbox().handle(method: .get, target: "/__sandbox/outbox?code=1", body: []), 400, "unknown parameter: code")
     }
 
     @Test func clockReadsAndAdvances() {
@@ -82,12 +83,15 @@ struct OutOfBandTests {
     @Test func clockBodyErrors() {
         let sandbox = makeSandbox()
         let clock = "/__sandbox/clock"
-        expectError(sandbox.handle(APIRequest(method: .post, path: clock)), 400, "advance must be a duration such as 30s, 11m or 1h")
-        expectError(sandbox.handle(APIRequest(method: .post, path: clock, body: ["11m"])), 400, "request body must be a JSON object")
+        expectError(
+            sandbox.handle(APIRequest(method: .post, path: clock)), 400, "advance must be a duration such as 30s, 11m or 1h")
+        expectError(
+            sandbox.handle(APIRequest(method: .post, path: clock, body: ["11m"])), 400, "request body must be a JSON object")
         expectError(
             sandbox.handle(APIRequest(method: .post, path: clock, body: .object(["advance": "1m", "to": "x"]))), 400,
             "unknown parameter: to")
-        expectError(sandbox.handle(method: .post, target: clock, body: Array("advance=11m".utf8)), 400, "request body is not valid JSON")
+        expectError(
+            sandbox.handle(method: .post, target: clock, body: Array("advance=11m".utf8)), 400, "request body is not valid JSON")
         #expect(sandbox.now == start)
     }
 

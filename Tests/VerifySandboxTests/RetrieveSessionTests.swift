@@ -85,7 +85,9 @@ struct RetrieveSessionTests {
         let own = sandbox.retrieve(sandbox.createSession(["recipient": "+14155550100", "app_uuid": .string(app)])).json
         #expect(own?["app_uuid"]?.stringValue == app)
         #expect(own?["alias"] == "")
-        let named = sandbox.retrieve(sandbox.createSession(["recipient": "+14155550100", "app_uuid": first?["app_uuid"] ?? .null])).json
+        let named = sandbox.retrieve(
+            sandbox.createSession(["recipient": "+14155550100", "app_uuid": first?["app_uuid"] ?? .null])
+        ).json
         #expect(named?["alias"] == "default_verify_app")
     }
 

@@ -14,7 +14,8 @@ struct TransportTests {
         let sandbox = makeSandbox()
         let transport = SandboxTransport(sandbox: sandbox)
         #expect(transport.sandbox === sandbox)
-        let created = try await transport.send(VerifyEndpoint.createSession(credentials, parameters: [("recipient", "+14155550100")]))
+        let created = try await transport.send(
+            VerifyEndpoint.createSession(credentials, parameters: [("recipient", "+14155550100")]))
         #expect(created.status == 202)
         let uuid = try #require(created.json?["session_uuid"]?.stringValue)
         let code = try await transport.deliveredCode(for: DeliveredCodeQuery(sessionUUID: uuid, recipient: "+14155550100"))

@@ -148,7 +148,9 @@ struct ValidateSessionTests {
     @Test func acceptsARedundantSessionUUID() {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
-        let body: KeyValuePairs<String, JSONValue> = ["otp": .string(sandbox.code(uuid)), "session_uuid": .string(uuid.uppercased())]
+        let body: KeyValuePairs<String, JSONValue> = [
+            "otp": .string(sandbox.code(uuid)), "session_uuid": .string(uuid.uppercased()),
+        ]
         #expect(sandbox.handle(validateRequest(uuid, body)).status == 200)
     }
 
@@ -218,14 +220,19 @@ struct ValidateSessionTests {
     @Test(arguments: [[], "123456", 123_456] as [JSONValue])
     func bodyMustBeAnObject(body: JSONValue) {
         let sandbox = makeSandbox()
-        expectError(sandbox.handle(validateRequest(sandbox.createSession(), body: body)), 400, "request body must be a JSON object")
+        expectError(
+            sandbox.handle(validateRequest(sandbox.createSession(), body: body)), 400, "request body must be a JSON object")
     }
 
     @Test func bodyMustBeJSON() {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
-        expectError(sandbox.handle(method: .post, target: sessionPath(uuid), body: Array("otp=123456".utf8)), 400, "request body is not valid JSON")
-        #expect(sandbox.handle(method: .post, target: sessionPath(uuid), body: Array(#"{"otp":"\#(sandbox.code(uuid))"}"#.utf8)).status == 200)
+        expectError(
+            sandbox.handle(method: .post, target: sessionPath(uuid), body: Array("otp=123456".utf8)), 400,
+            "request body is not valid JSON")
+        #expect(
+            sandbox.handle(method: .post, target: sessionPath(uuid), body: Array(#"{"otp":"\#(sandbox.code(uuid))"}"#.utf8))
+                .status == 200)
     }
 
     // MARK: - Order of checks
