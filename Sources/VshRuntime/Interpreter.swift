@@ -325,7 +325,8 @@ public final class Interpreter {
 
     private func walk(_ value: JSONValue, _ path: Path) -> JSONValue? {
         var current = value
-        for (component, _) in path.components {
+        for step in path.components {
+            let component = step.component
             switch component {
             case .key(let key):
                 guard let next = current[key] else { return nil }
@@ -400,7 +401,8 @@ public final class Interpreter {
         default: return nil
         }
         guard var current = root else { return nil }
-        for (component, _) in path.components {
+        for step in path.components {
+            let component = step.component
             let next: JSONValue? =
                 switch component {
                 case .key(let key): current[key]

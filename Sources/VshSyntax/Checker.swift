@@ -70,10 +70,9 @@ public struct Checker: Sendable {
     }
 
     private func check(_ parts: [StringPart]) -> [Diagnostic] {
-        parts.flatMap { part -> [Diagnostic] in
-            if case .variable(let identifier) = part { return checkVariable(identifier) }
-            return []
-        }
+        var findings: [Diagnostic] = []
+        for case .variable(let identifier) in parts { findings += checkVariable(identifier) }
+        return findings
     }
 
     private func check(_ expression: Expression) -> [Diagnostic] {

@@ -68,22 +68,29 @@ public struct Path: Sendable, Equatable {
         case index(Int)
     }
 
-    public var components: [(component: Component, range: SourceRange)]
+    /// One step and where it was written. A struct rather than a tuple, so copies
+    /// stay specialized (tuples go through generic value witnesses).
+    public struct Step: Sendable, Equatable {
+        public var component: Component
+        public var range: SourceRange
 
-    public init(_ components: [(component: Component, range: SourceRange)] = []) {
-        self.components = components
+        public init(_ component: Component, range: SourceRange) {
+            self.component = component
+            self.range = range
+        }
     }
 
-    public static func == (a: Path, b: Path) -> Bool {
-        a.components.count == b.components.count
-            && zip(a.components, b.components).allSatisfy { $0.component == $1.component && $0.range == $1.range }
+    public var components: [Step]
+
+    public init(_ components: [Step] = []) {
+        self.components = components
     }
 
     /// `sessions[0].status`
     public var text: String {
         var out = ""
-        for (component, _) in components {
-            switch component {
+        for step in components {
+            switch step.component {
             case .key(let k): out += (out.isEmpty ? "" : ".") + k
             case .index(let i): out += "[\(i)]"
             }

@@ -147,16 +147,37 @@ public struct Lexer {
             return lexNumber(from: start)
         }
         if byte == UInt8(ascii: "/") { return lexRegex(from: start) }
-        let two: [UInt8] = [byte, peek(1) ?? 0]
-        for symbol in ["==", "!=", "<=", ">="] where Array(symbol.utf8) == two {
-            offset += 2
-            return Token(.symbol(symbol), range: start..<location)
+        // Two-character operators first: `==`, `!=`, `<=`, `>=`.
+        if peek(1) == UInt8(ascii: "=") {
+            let symbol: String? =
+                switch byte {
+                case UInt8(ascii: "="): "=="
+                case UInt8(ascii: "!"): "!="
+                case UInt8(ascii: "<"): "<="
+                case UInt8(ascii: ">"): ">="
+                default: nil
+                }
+            if let symbol {
+                offset += 2
+                return Token(.symbol(symbol), range: start..<location)
+            }
         }
-        switch byte {
-        case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "="), UInt8(ascii: "."), UInt8(ascii: "["), UInt8(ascii: "]"),
-            UInt8(ascii: "("), UInt8(ascii: ")"):
+        let single: String? =
+            switch byte {
+            case UInt8(ascii: "<"): "<"
+            case UInt8(ascii: ">"): ">"
+            case UInt8(ascii: "="): "="
+            case UInt8(ascii: "."): "."
+            case UInt8(ascii: "["): "["
+            case UInt8(ascii: "]"): "]"
+            case UInt8(ascii: "("): "("
+            case UInt8(ascii: ")"): ")"
+            default: nil
+            }
+        switch single {
+        case let symbol?:
             offset += 1
-            return Token(.symbol(String(UnicodeScalar(byte))), range: start..<location)
+            return Token(.symbol(symbol), range: start..<location)
         default:
             // One whole character, so the caret covers it even when it is not ASCII.
             offset += 1
@@ -229,8 +250,21 @@ public struct Lexer {
 
     private mutating func lexString(from start: SourceLocation) -> Token {
         offset += 1
+        // Fast path: most strings hold no escape and no variable; take their bytes in one piece.
+        var end = offset
+        while end < bytes.count {
+            let b = bytes[end]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "$") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") || b == 0 { break }
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let parts: [StringPart] = end > offset ? [.text(String(decoding: bytes[offset..<end], as: UTF8.self))] : []
+            offset = end + 1
+            return Token(.string(parts), range: start..<location)
+        }
         var parts: [StringPart] = []
         var text = [UInt8]()
+        text.reserveCapacity(end - offset + 16)
         func flush() {
             if !text.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))) }
             text.removeAll(keepingCapacity: true)

@@ -530,12 +530,12 @@ public struct Parser {
             let key = next(.expression)
             if symbol == "." {
                 switch key.kind {
-                case .word(let name): path.components.append((.key(name), token.range.union(key.range)))
+                case .word(let name): path.components.append(Path.Step(.key(name), range: token.range.union(key.range)))
                 case .string(let parts):
                     guard let text = Argument(.string(parts), range: key.range).literalText else {
                         throw Diagnostic("a quoted field name cannot hold variables", at: key.range)
                     }
-                    path.components.append((.key(text), token.range.union(key.range)))
+                    path.components.append(Path.Step(.key(text), range: token.range.union(key.range)))
                 default:
                     throw Diagnostic("expected a field name after `.`", at: key.range.lowerBound == key.range.upperBound ? token.range : key.range)
                 }
@@ -546,12 +546,12 @@ public struct Parser {
                 }
                 switch key.kind {
                 case .number(let n, let text) where n >= 0 && n.rounded() == n && !text.contains(".") && n < 1e9:
-                    path.components.append((.index(Int(n)), token.range.union(close.range)))
+                    path.components.append(Path.Step(.index(Int(n)), range: token.range.union(close.range)))
                 case .string(let parts):
                     guard let text = Argument(.string(parts), range: key.range).literalText else {
                         throw Diagnostic("a quoted field name cannot hold variables", at: key.range)
                     }
-                    path.components.append((.key(text), token.range.union(close.range)))
+                    path.components.append(Path.Step(.key(text), range: token.range.union(close.range)))
                 default:
                     throw Diagnostic("an index is a whole number from 0", at: key.range, hint: "body.sessions[0]")
                 }

@@ -183,7 +183,7 @@ let authID = "MA2025RK4E639VJFZAGV"
         // 0   4 6 8   12       21 24
         let letStatement = try #require(statements(#"let s = body.sessions[0]."x y""#).first)
         let expected = Expression(
-            .body(Path([(.key("sessions"), span(12, 21)), (.index(0), span(21, 24)), (.key("x y"), span(24, 30))])), range: span(8, 30))
+            .body(Path([Path.Step(.key("sessions"), range: span(12, 21)), Path.Step(.index(0), range: span(21, 24)), Path.Step(.key("x y"), range: span(24, 30))])), range: span(8, 30))
         #expect(letStatement.command == .let(Identifier("s", range: span(4, 5)), expected))
     }
 

@@ -71,7 +71,7 @@ enum PathStep: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
     }
 }
 
-func path(_ steps: [PathStep]) -> Path { Path(steps.map { (component: $0.component, range: noRange) }) }
+func path(_ steps: [PathStep]) -> Path { Path(steps.map { Path.Step($0.component, range: noRange) }) }
 
 func expr(_ kind: Expression.Kind) -> Expression { Expression(kind, range: noRange) }
 let statusExpr = expr(.status)
@@ -106,7 +106,7 @@ extension StringPart {
 }
 
 extension Path {
-    var erasingRanges: Path { Path(components.map { (component: $0.component, range: noRange) }) }
+    var erasingRanges: Path { Path(components.map { Path.Step($0.component, range: noRange) }) }
 }
 
 extension Expression {
