@@ -40,6 +40,9 @@ public struct Lexer {
         }
     }
 
+    /// Whether every byte has been read.
+    public var isAtEnd: Bool { offset >= bytes.count }
+
     /// Where the next unread byte is.
     public var location: SourceLocation { SourceLocation(offset: offset, line: line, column: offset - lineStart + 1) }
 

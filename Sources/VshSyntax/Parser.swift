@@ -31,16 +31,14 @@ public struct Parser {
         var statements: [Statement] = []
         statements.reserveCapacity(file.lineStarts.count)
         let invalidLines = parser.checkEncoding()
-        while true {
-            let token = parser.peek(.argument)
-            if case .end = token.kind { break }
-            if !invalidLines.isEmpty, invalidLines.contains(token.range.lowerBound.line) {
+        while !parser.lexer.isAtEnd {
+            if !invalidLines.isEmpty, invalidLines.contains(parser.lexer.location.line) {
                 parser.recover()
                 continue
             }
             if let statement = parser.parseLine() { statements.append(statement) }
         }
-        parser.diagnostics.sort { $0.range.lowerBound < $1.range.lowerBound }
+        if parser.diagnostics.count > 1 { parser.diagnostics.sort { $0.range.lowerBound < $1.range.lowerBound } }
         return (Script(statements: statements), parser.diagnostics)
     }
 
