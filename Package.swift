@@ -45,7 +45,7 @@ let package = Package(
 
         .testTarget(name: "VerifyAPITests", dependencies: ["VerifyAPI"]),
         .testTarget(name: "VerifySandboxTests", dependencies: ["VerifySandbox", "VerifyAPI"]),
-        .testTarget(name: "VshSyntaxTests", dependencies: ["VshSyntax"]),
+        .testTarget(name: "VshSyntaxTests", dependencies: ["VshSyntax", "VerifyAPI"]),
         .testTarget(name: "VshRuntimeTests", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox"]),
         .testTarget(name: "EndToEndTests", dependencies: ["vsh"]),
     ]

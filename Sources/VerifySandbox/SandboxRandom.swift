@@ -1,24 +1,5 @@
 import VerifyAPI
 
-/// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, fast generator whose
-/// whole state is one `UInt64`, so a seed reproduces every uuid and code.
-/// Not for secrets; the sandbox has none.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The sandbox's source of uuids and codes: seeded and reproducible, or the system's.
 struct SandboxRandom: RandomNumberGenerator, Sendable {
     private var seeded: SplitMix64?

@@ -2,17 +2,6 @@ import HTTPTypes
 import Testing
 import VerifyAPI
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 let authID = "MA2025RK4E639VJFZAGV"
 let uuid = "8e712097-8090-4644-81e7-8f4265d8354e"
 
@@ -34,7 +23,7 @@ let uuid = "8e712097-8090-4644-81e7-8f4265d8354e"
     }
 
     @Test func roundTripOfEveryLength() {
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         for length in 0...70 {
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
             let encoded = Base64.encode(bytes)
@@ -215,9 +204,9 @@ let uuid = "8e712097-8090-4644-81e7-8f4265d8354e"
     }
 
     @Test func randomUUIDsAreVersion4LowerCaseAndSeeded() {
-        var a = SplitMix(state: 42)
-        var b = SplitMix(state: 42)
-        var c = SplitMix(state: 43)
+        var a = SplitMix64(seed: 42)
+        var b = SplitMix64(seed: 42)
+        var c = SplitMix64(seed: 43)
         var seen = Set<String>()
         for _ in 0..<200 {
             let uuid = UUIDText.random(using: &a)
@@ -230,7 +219,7 @@ let uuid = "8e712097-8090-4644-81e7-8f4265d8354e"
             seen.insert(uuid)
         }
         #expect(seen.count == 200)
-        var d = SplitMix(state: 42)
+        var d = SplitMix64(seed: 42)
         #expect(UUIDText.random(using: &c) != UUIDText.random(using: &d))
     }
 }

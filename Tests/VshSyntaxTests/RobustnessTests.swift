@@ -1,18 +1,7 @@
 import Testing
+import VerifyAPI
 import VshSyntax
 
-/// SplitMix64: small, seedable, good enough to generate test inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Parses, checks and renders; asserts the invariants any input must keep.
 @discardableResult
@@ -127,7 +116,7 @@ func parseEverything(_ file: SourceFile, sourceLocation: Testing.SourceLocation 
 
     @Test(arguments: 0..<6)
     func seededFuzz(_ batch: Int) {
-        var rng = SeededGenerator(seed: 0x5EED_0000 + UInt64(batch))
+        var rng = SplitMix64(seed: 0x5EED_0000 + UInt64(batch))
         for _ in 0..<500 {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0...60, using: &rng) {
@@ -156,7 +145,7 @@ func parseEverything(_ file: SourceFile, sourceLocation: Testing.SourceLocation 
 
     @Test(arguments: 0..<2)
     func randomBytes(_ batch: Int) {
-        var rng = SeededGenerator(seed: 0xB17E5 + UInt64(batch))
+        var rng = SplitMix64(seed: 0xB17E5 + UInt64(batch))
         for _ in 0..<1_000 {
             let bytes = (0..<Int.random(in: 0...120, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
             parseEverything(SourceFile(name: "random", bytes: bytes))
