@@ -13,9 +13,6 @@ extension JSONValue {
         return out
     }
 
-    /// A one-line rendering for diagnostics: strings quoted, like JSON.
-    public var literalText: String { compactText }
-
     func write(to out: inout String, indent: String?, level: Int) {
         switch self {
         case .null: out += "null"

@@ -75,7 +75,6 @@ public struct ScriptRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var result = FileResult(input: input, status: .success, duration: .zero)
-        defer { _ = result }
         let file: SourceFile
         switch ScriptFinder.read(input) {
         case .success(let bytes): file = SourceFile(name: input.name, bytes: bytes)
