@@ -4,23 +4,31 @@
 //
 // Layers, each its own target (see docs/architecture.md):
 //
-//   vsh (executable)   argument parsing and wiring only
-//   VshRunner          files, the run loop, console output, exit codes
-//   VshRuntime         the interpreter: variables, values, assertions
-//   VshSyntax          lexer, parser, AST, static checks, diagnostics
-//   VerifySandbox      the embedded emulator of the Verify API
-//   VerifyAPI          wire types, JSON, request builders, the Transport protocol
+//   vsh (executable)      argument parsing and wiring only
+//   vsh-sandbox (exec.)   the sandbox over HTTP; its own binary, so Hummingbird
+//                         stays out of the CLI's start-up path
+//   VshRunner             files, the run loop, console output, exit codes
+//   VshRuntime            the interpreter: variables, values, assertions
+//   VshSyntax             lexer, parser, AST, static checks, diagnostics
+//   VerifyLiveHTTP        the live transport, on AsyncHTTPClient
+//   VerifySandboxServer   the sandbox behind Hummingbird
+//   VerifySandbox         the embedded emulator of the Verify API
+//   VerifyAPI             wire types, JSON, request builders, the Transport protocol
 import PackageDescription
 
 let package = Package(
     name: "vsh",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "vsh", targets: ["vsh"])
+        .executable(name: "vsh", targets: ["vsh"]),
+        .executable(name: "vsh-sandbox", targets: ["vsh-sandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(
@@ -28,6 +36,22 @@ let package = Package(
             dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")]
         ),
         .target(name: "VerifySandbox", dependencies: ["VerifyAPI"]),
+        .target(
+            name: "VerifySandboxServer",
+            dependencies: [
+                "VerifySandbox", "VerifyAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "VerifyLiveHTTP",
+            dependencies: [
+                "VerifyAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .target(name: "VshSyntax", dependencies: ["VerifyAPI"]),
         .target(
             name: "VshRuntime",
@@ -39,14 +63,38 @@ let package = Package(
             dependencies: [
                 "VshRunner",
                 "VerifySandbox",
+                "VerifyLiveHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "vsh-sandbox",
+            dependencies: [
+                "VerifySandboxServer",
+                "VerifySandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "VerifyAPITests", dependencies: ["VerifyAPI"]),
         .testTarget(name: "VerifySandboxTests", dependencies: ["VerifySandbox", "VerifyAPI"]),
+        .testTarget(
+            name: "VerifySandboxServerTests",
+            dependencies: [
+                "VerifySandboxServer", "VerifySandbox", "VerifyAPI",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "VerifyLiveHTTPTests",
+            dependencies: [
+                "VerifyLiveHTTP", "VerifySandboxServer", "VerifySandbox", "VerifyAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "VshSyntaxTests", dependencies: ["VshSyntax", "VerifyAPI"]),
         .testTarget(name: "VshRuntimeTests", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["vsh"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["vsh", "vsh-sandbox"]),
     ]
 )

@@ -1,0 +1,1 @@
+// placeholder: the live HTTP transport (issue 3)

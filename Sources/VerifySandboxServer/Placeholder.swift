@@ -1,0 +1,1 @@
+// placeholder: the sandbox HTTP server (issue 3)

@@ -1,0 +1,1 @@
+print("vsh-sandbox: not built yet")
