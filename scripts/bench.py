@@ -2,32 +2,79 @@
 """vsh's benchmark suite: whole-process timings beside a reference measured in
 the same invocation, so the ratios hold whatever the machine is doing.
 
-Run through scripts/bench, which builds the release binary first."""
+Run through scripts/bench, which builds the release binaries (vsh and
+vsh-sandbox) and installs wrk and nginx first.
+
+Benchmarks (`--only NAME[,NAME]`, repeatable, runs a subset):
+  startup     `vsh --version` beside /bin/true
+  quickstart  examples/01-quickstart.vsh on the embedded sandbox
+  examples    every example in one run
+  parser      `vsh check` of a generated 200k-line script beside `wc -l`
+  flows       200 create+validate flows, `vsh run --transport live` against
+              `vsh-sandbox serve`, beside the same flows through Plivo's Python SDK
+  wrk         `vsh-sandbox serve` answering GET session under wrk, beside nginx
+              serving the same JSON body as a static file"""
 
 import argparse
+import base64
+import importlib.util
+import json
 import os
 import platform
+import re
+import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCHMARKS = ("startup", "quickstart", "examples", "parser", "flows", "wrk")
+
+# The sandbox server's side of the live benchmarks.
+AUTH_ID = "MA2025RK4E639VJFZAGV"
+TOKEN = "sandbox"
+OTP = "12345678"
+FLOWS = 200
 
 
-def median_seconds(command, runs, stdin=None, cwd=ROOT):
+def say(message):
+    """Progress on stderr, so stdout holds only the table."""
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def run_checked(command, stdin=None, cwd=ROOT, env=None):
+    """Wall time of one run of `command`; exits the bench if it fails."""
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, stdin=stdin, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} exited {result.returncode}: {result.stderr.decode(errors='replace')[-800:]}")
+    return elapsed
+
+
+def median_seconds(command, runs, stdin=None, cwd=ROOT, env=None):
     """Median wall time of `runs` runs of `command` (after one warm-up run)."""
-    times = []
+    times = [run_checked(command, stdin, cwd, env) for _ in range(runs + 1)]
+    return statistics.median(times[1:])
+
+
+def interleaved_medians(commands, runs, env=None):
+    """Median wall time of each command, runs alternating between them (after
+    one warm-up round), so drift on the machine or in a server's state weighs
+    on all of them alike."""
+    times = [[] for _ in commands]
     for i in range(runs + 1):
-        start = time.perf_counter()
-        result = subprocess.run(command, cwd=cwd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        elapsed = time.perf_counter() - start
-        if result.returncode != 0:
-            sys.exit(f"bench: {' '.join(command)} exited {result.returncode}: {result.stderr.decode()[:500]}")
-        if i > 0:
-            times.append(elapsed)
-    return statistics.median(times)
+        for j, command in enumerate(commands):
+            elapsed = run_checked(command, env=env)
+            if i > 0:
+                times[j].append(elapsed)
+    return [statistics.median(t) for t in times]
 
 
 def generated_script(lines):
@@ -57,47 +104,353 @@ def generated_script(lines):
 
 
 def row(figure, value, reference, goal, ok):
-    return f"| {figure} | {value} | {reference} | {goal} | {'yes' if ok else 'NO'} |"
+    met = "" if ok is None else ("yes" if ok else "NO")
+    return f"| {figure} | {value} | {reference} | {goal} | {met} |"
+
+
+# Servers ----------------------------------------------------------------------
+
+
+class SandboxServer:
+    """`vsh-sandbox serve --port 0 --otp … --quiet`, its URL read from the line it
+    prints once it listens. Stop it with stop(), always (use it in a `with`)."""
+
+    def __init__(self, binary):
+        self.stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--otp", OTP, "--quiet"],
+            stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        try:
+            self.url = self._wait_for_url(timeout=30)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_for_url(self, timeout):
+        result = {}
+        reader = threading.Thread(target=lambda: result.setdefault("line", self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        line = result.get("line", "")
+        marker = "listening on "
+        if marker not in line:
+            self.stderr.seek(0)
+            detail = self.stderr.read().decode(errors="replace").strip()[-300:] or f"exit status {self.process.poll()}"
+            sys.exit(f"bench: vsh-sandbox did not start within {timeout}s ({detail})")
+        return line.split(marker, 1)[1].split()[0]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.stderr.close()
+        return self.process.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+class NginxServer:
+    """nginx as a child of the bench (no daemon, no master process, one worker),
+    serving `body` at `path` from a config and files in a temporary folder."""
+
+    def __init__(self, body, path):
+        self.tmp = tempfile.TemporaryDirectory(prefix="vsh-bench-nginx-")
+        self.process = None
+        d = self.tmp.name
+        with open(os.path.join(d, "body.json"), "wb") as f:
+            f.write(body)
+        self.port = free_port()
+        # As the sandbox runs --quiet, nginx writes no access log either; every
+        # path nginx would write to is in the temporary folder.
+        config = f"""
+daemon off;
+master_process off;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {d}/client_body;
+    proxy_temp_path {d}/proxy;
+    fastcgi_temp_path {d}/fastcgi;
+    uwsgi_temp_path {d}/uwsgi;
+    scgi_temp_path {d}/scgi;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    keepalive_timeout 60s;
+    server {{
+        listen 127.0.0.1:{self.port};
+        root {d};
+        location = {path} {{
+            default_type application/json;
+            try_files /body.json =404;
+        }}
+    }}
+}}
+"""
+        conf = os.path.join(d, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(config)
+        self.process = subprocess.Popen(["nginx", "-p", d, "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if not wait_for_port(self.port, self.process):
+            detail = self.process.stderr.read().decode(errors="replace") if self.process.poll() is not None else "no answer"
+            self.stop()
+            sys.exit(f"bench: nginx did not start on 127.0.0.1:{self.port}: {detail.strip()[-300:]}")
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.tmp.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def basic_auth():
+    return "Basic " + base64.b64encode(f"{AUTH_ID}:{TOKEN}".encode()).decode()
+
+
+def http(method, url, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, method=method, data=data)
+    request.add_header("Authorization", basic_auth())
+    request.add_header("Accept", "application/json")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read()
+
+
+# The Python SDK reference --------------------------------------------------------
+
+
+def sdk_python(venv):
+    """The venv's python with plivo installed, made the way scripts/sdk-compat.py
+    makes it (its helpers are reused); None when plivo cannot be installed."""
+    try:
+        spec = importlib.util.spec_from_file_location("sdk_compat", os.path.join(ROOT, "scripts", "sdk-compat.py"))
+        compat = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(compat)
+        compat.say = say  # its progress lines go to stderr too
+        compat.ensure_venv(venv)
+        python = compat.venv_python(venv)
+        if compat.has_module(python, "plivo") or compat.pip_install(python, "plivo"):
+            return python
+    except SystemExit as exit:  # sdk-compat's fail(): no venv module, venv creation failed
+        say(f"no venv for the SDK reference ({exit})")
+    except Exception as error:
+        say(f"no venv for the SDK reference: {type(error).__name__}: {error}")
+    return None
+
+
+SDK_FLOWS = '''
+import sys
+import plivo
+import plivo.rest.client
+
+base_url, auth_id, auth_token, otp, count = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+plivo.rest.client.PLIVO_API_BASE_URI = base_url + "/v1/Account"
+sessions = plivo.RestClient(auth_id, auth_token).verify_session
+for i in range(count):
+    created = sessions.create(recipient="+1415555%04d" % i)
+    assert created.message == "Session initiated", created.message
+    validated = sessions.validate(session_uuid=created.session_uuid, otp=otp)
+    assert validated.message == "session validated successfully.", validated.message
+'''
+
+
+def vsh_flows_script(count):
+    lines = []
+    for i in range(count):
+        lines += [f"session create recipient=+1415555{i:04d}", "assert status == 202", "validate $otp", "assert status == 200"]
+    return "\n".join(lines) + "\n"
+
+
+# Benchmarks ------------------------------------------------------------------------
+
+
+def bench_flows(args, rows):
+    runs = 3 if args.quick else 5
+    python = sdk_python(os.path.abspath(args.venv))
+    with tempfile.TemporaryDirectory(prefix="vsh-bench-") as tmp:
+        script = os.path.join(tmp, "flows.vsh")
+        with open(script, "w") as f:
+            f.write(vsh_flows_script(FLOWS))
+        sdk_script = os.path.join(tmp, "sdk_flows.py")
+        with open(sdk_script, "w") as f:
+            f.write(SDK_FLOWS)
+        env = dict(os.environ, PLIVO_AUTH_ID=AUTH_ID, PLIVO_AUTH_TOKEN=TOKEN, VSH_OTP=OTP)
+        for name in ("PLIVO_BASE_URL", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+            env.pop(name, None)
+        with SandboxServer(args.sandbox) as server:
+            vsh = [args.vsh, "run", "--transport", "live", "--base-url", server.url, "--max-sessions", str(FLOWS), script]
+            commands = [vsh]
+            if python:
+                commands.append([python, sdk_script, server.url, AUTH_ID, TOKEN, OTP, str(FLOWS)])
+            say(f"flows: {FLOWS} create+validate flows, {runs} runs each, against {server.url}")
+            medians = interleaved_medians(commands, runs, env=env)
+    vsh_s = medians[0]
+    per_flow = vsh_s / FLOWS * 1e6
+    figure = f"{FLOWS} create+validate flows, live transport → `vsh-sandbox serve` (whole process)"
+    value = f"{vsh_s*1000:.0f} ms ({per_flow:.0f} µs a flow)"
+    if python:
+        sdk_s = medians[1]
+        ratio = sdk_s / vsh_s
+        rows.append(row(figure, value, f"Python SDK {sdk_s*1000:.0f} ms ({ratio:.1f}x)", "≥ 3x faster than the Python SDK", ratio >= 3))
+    else:
+        rows.append(row(figure, value, "reference unavailable (cannot install plivo)", "≥ 3x faster than the Python SDK", None))
+
+
+WRK_RATE = re.compile(r"^Requests/sec:\s+([0-9.]+)", re.M)
+
+
+def wrk(url, duration, threads=2, connections=32):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
+               "-H", f"Authorization: {basic_auth()}", url]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=duration + 30)
+    if result.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} exited {result.returncode}: {result.stderr.strip()[-300:]}")
+    match = WRK_RATE.search(result.stdout)
+    if not match:
+        sys.exit(f"bench: no Requests/sec in wrk's output:\n{result.stdout}")
+    problems = [line.strip() for line in result.stdout.splitlines() if "Non-2xx" in line or "Socket errors" in line]
+    if problems:
+        sys.exit(f"bench: wrk against {url}: {'; '.join(problems)}")
+    return float(match.group(1))
+
+
+def bench_wrk(args, rows):
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            sys.exit(f"bench: {tool} not found (scripts/bench installs it with apt)")
+    runs = 1 if args.quick else 3
+    duration = 5
+    with SandboxServer(args.sandbox) as server:
+        base = f"/v1/Account/{AUTH_ID}/Verify/Session/"
+        status, created = http("POST", server.url + base, {"recipient": "+14155550100"})
+        uuid = json.loads(created)["session_uuid"]
+        path = f"{base}{uuid}/"
+        status, body = http("GET", server.url + path)
+        if status != 200:
+            sys.exit(f"bench: GET {path} answered {status}")
+        with NginxServer(body, path) as nginx:
+            status, same = http("GET", nginx.url + path)
+            if same != body:
+                sys.exit("bench: nginx does not serve the sandbox's body")
+            say(f"wrk: -t2 -c32 -d{duration}s, {runs} runs each (after a 1 s warm-up), {len(body)}-byte body")
+            sandbox_rates, nginx_rates = [], []
+            wrk(server.url + path, 1)
+            wrk(nginx.url + path, 1)
+            for _ in range(runs):
+                sandbox_rates.append(wrk(server.url + path, duration))
+                nginx_rates.append(wrk(nginx.url + path, duration))
+    sandbox_rate = statistics.median(sandbox_rates)
+    nginx_rate = statistics.median(nginx_rates)
+    ratio = sandbox_rate / nginx_rate
+    rows.append(row(f"`vsh-sandbox serve`: GET session under `wrk -t2 -c32 -d{duration}s`",
+                    f"{sandbox_rate:,.0f} req/s",
+                    f"nginx, same {len(body)}-byte body as a static file: {nginx_rate:,.0f} req/s ({ratio:.2f}x)",
+                    "≥ 0.5x nginx", ratio >= 0.5))
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--vsh", required=True)
+    parser.add_argument("--vsh", required=True, help="the vsh binary (release)")
+    parser.add_argument("--sandbox", help="the vsh-sandbox binary (release); needed by flows and wrk")
+    parser.add_argument("--venv", default=os.path.join(ROOT, ".build", "sdk-venv"), help="the venv for Plivo's Python SDK")
     parser.add_argument("--quick", action="store_true", help="fewer runs")
+    parser.add_argument("--only", action="append", metavar="NAME[,NAME]",
+                        help=f"run only these benchmarks: {', '.join(BENCHMARKS)}")
     args = parser.parse_args()
+    only = set(BENCHMARKS)
+    if args.only:
+        only = {name.strip() for value in args.only for name in value.split(",") if name.strip()}
+        unknown = only - set(BENCHMARKS)
+        if unknown:
+            parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; known: {', '.join(BENCHMARKS)}")
+    if only & {"flows", "wrk"} and not args.sandbox:
+        parser.error("flows and wrk need --sandbox PATH (the vsh-sandbox binary)")
     runs = 15 if args.quick else 51
     vsh = args.vsh
 
     rows = []
-    true_s = median_seconds(["/bin/true"], runs)
+    if only & {"startup", "quickstart"}:
+        true_s = median_seconds(["/bin/true"], runs)
+        version_s = median_seconds([vsh, "--version"], runs)
+    if "startup" in only:
+        rows.append(row("`vsh --version` startup", f"{version_s*1000:.1f} ms",
+                        f"`/bin/true` {true_s*1000:.1f} ms ({version_s/true_s:.1f}x)",
+                        "< 15 ms", version_s < 0.015))
 
-    version_s = median_seconds([vsh, "--version"], runs)
-    rows.append(row("`vsh --version` startup", f"{version_s*1000:.1f} ms",
-                    f"`/bin/true` {true_s*1000:.1f} ms ({version_s/true_s:.1f}x)",
-                    "< 15 ms", version_s < 0.015))
+    if "quickstart" in only:
+        quick_s = median_seconds([vsh, "run", "examples/01-quickstart.vsh"], runs)
+        rows.append(row("quickstart example, embedded sandbox", f"{quick_s*1000:.1f} ms",
+                        f"`vsh --version` {version_s*1000:.1f} ms",
+                        "< 15 ms (issue 2), < 20 ms (issue 6)", quick_s < 0.015))
 
-    quick_s = median_seconds([vsh, "run", "examples/01-quickstart.vsh"], runs)
-    rows.append(row("quickstart example, embedded sandbox", f"{quick_s*1000:.1f} ms",
-                    f"`vsh --version` {version_s*1000:.1f} ms",
-                    "< 15 ms (issue 2), < 20 ms (issue 6)", quick_s < 0.015))
+    if "examples" in only:
+        all_s = median_seconds([vsh, "run", "examples/"], max(5, runs // 3))
+        rows.append(row("all examples, embedded sandbox", f"{all_s*1000:.1f} ms", "", "", None))
 
-    all_s = median_seconds([vsh, "run", "examples/"], max(5, runs // 3))
-    rows.append(row("all examples, embedded sandbox", f"{all_s*1000:.1f} ms", "", "", True))
+    if "parser" in only:
+        lines = 200_000
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "big.vsh")
+            with open(path, "w") as f:
+                f.write(generated_script(lines))
+            parse_runs = max(5, runs // 5)
+            check_s = median_seconds([vsh, "check", path], parse_runs)
+            wc_s = median_seconds(["wc", "-l", path], parse_runs)
+            rate = lines / check_s
+            rows.append(row(f"parser: `vsh check` of a {lines//1000}k-line script", f"{rate/1e6:.2f} M lines/s ({check_s*1000:.0f} ms)",
+                            f"`wc -l` {wc_s*1000:.1f} ms ({check_s/wc_s:.0f}x)", ">= 1 M lines/s", rate >= 1e6))
 
-    lines = 200_000
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "big.vsh")
-        with open(path, "w") as f:
-            f.write(generated_script(lines))
-        parse_runs = max(5, runs // 5)
-        check_s = median_seconds([vsh, "check", path], parse_runs)
-        wc_s = median_seconds(["wc", "-l", path], parse_runs)
-        rate = lines / check_s
-        rows.append(row(f"parser: `vsh check` of a {lines//1000}k-line script", f"{rate/1e6:.2f} M lines/s ({check_s*1000:.0f} ms)",
-                        f"`wc -l` {wc_s*1000:.1f} ms ({check_s/wc_s:.0f}x)", ">= 1 M lines/s", rate >= 1e6))
+    if "flows" in only:
+        bench_flows(args, rows)
+
+    if "wrk" in only:
+        bench_wrk(args, rows)
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
-    print(f"runs per figure: {runs} (median, after one warm-up run)")
+    print(f"runs per figure: {runs} (median, after one warm-up run); flows: {3 if args.quick else 5}; wrk: {1 if args.quick else 3}")
     print()
     print("| figure | vsh | reference (same run) | goal | met |")
     print("|---|---|---|---|---|")

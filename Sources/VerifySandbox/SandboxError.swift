@@ -29,6 +29,10 @@ public enum SandboxError: Error, Sendable, Hashable {
     case unknownParameter(String)
     case bodyNotObject
     case bodyNotJSON
+    /// A POST body sent with a `Content-Type` that is not JSON (served sandbox only).
+    case unsupportedMediaType
+    /// A request body over the served sandbox's limit of 64 KiB; answered by the server before the sandbox sees it.
+    case bodyTooLarge
 
     // The query of GET …/Verify/Session/.
     case limitInvalid
@@ -53,6 +57,8 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .authenticationFailed: 401
         case .sessionNotFound, .notFound: 404
         case .methodNotAllowed: 405
+        case .bodyTooLarge: 413
+        case .unsupportedMediaType: 415
         default: 400
         }
     }
@@ -78,6 +84,8 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .unknownParameter(let name): "unknown parameter: \(name)"
         case .bodyNotObject: "request body must be a JSON object"
         case .bodyNotJSON: "request body is not valid JSON"
+        case .unsupportedMediaType: "Content-Type must be application/json"
+        case .bodyTooLarge: "request body too large (limit 64 KiB)"
         case .limitInvalid: "limit must be an integer from 1 to 20"
         case .offsetInvalid: "offset must be a non-negative integer"
         case .statusInvalid: "status must be one of in-progress, verified, expired"
@@ -99,7 +107,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         .codeLengthInvalid, .dtmfInvalid, .urlInvalid, .notAString(parameter: "<name>"), .unknownParameter("<name>"),
         .bodyNotObject, .bodyNotJSON, .limitInvalid, .offsetInvalid, .statusInvalid, .timeInvalid(filter: "<filter>"),
         .timeTooOld, .advanceInvalid, .authenticationFailed, .sessionNotFound, .notFound,
-        .methodNotAllowed(allowed: [.get, .post]),
+        .methodNotAllowed(allowed: [.get, .post]), .bodyTooLarge, .unsupportedMediaType,
     ]
 
     /// The answer: `{"api_id": …, "error": …}`; a 401 carries no `api_id`, as Plivo's may not.

@@ -32,10 +32,15 @@ struct SessionListQuery: Sendable {
     var limit = 20
     var offset = 0
 
+    static let goSDKNames: Set<String> = ["AppHash", "BrandName"]
+
     init(query: [QueryItem], now: Timestamp) throws(SandboxError) {
         let known = Set(VerifyParameters.list.map(\.name))
         var earliest: Timestamp?
         for item in query {
+            // Plivo's Go SDK sends its BrandName/AppHash fields under their Go names,
+            // empty when unset, on every list; empty ones are ignored so that SDK works.
+            if item.value.isEmpty, Self.goSDKNames.contains(item.name) { continue }
             guard known.contains(item.name) else { throw .unknownParameter(item.name) }
             let value = item.value
             switch item.name {

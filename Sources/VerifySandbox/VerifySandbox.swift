@@ -77,8 +77,10 @@ public final class VerifySandbox: Sendable {
     }
 
     /// Answers a request as it came off the wire: a request target (`/path?query`) and
-    /// the raw body bytes. An empty body counts as none; a body that is not JSON is
-    /// answered `400 request body is not valid JSON`. For an HTTP server in front of the sandbox.
+    /// the raw body bytes. An empty body counts as none (whatever its `Content-Type`); a
+    /// body sent with a `Content-Type` that is not JSON is answered `415`, one that is not
+    /// JSON `400 request body is not valid JSON`, each only where the endpoint reads a body
+    /// (after routing, authentication and the method). For an HTTP server in front of the sandbox.
     public func handle(
         method: HTTPRequest.Method, target: String, headerFields: HTTPFields = [:], body: [UInt8],
         clientAddress: String? = nil
@@ -86,6 +88,8 @@ public final class VerifySandbox: Sendable {
         let requestBody: RequestBody
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             requestBody = .absent
+        } else if !headerFields[values: .contentType].allSatisfy(Self.isJSONMediaType) {
+            requestBody = .notJSONMediaType
         } else if let json = try? JSONValue(parsing: body) {
             requestBody = .json(json)
         } else {
@@ -134,6 +138,21 @@ public final class VerifySandbox: Sendable {
         }
     }
 
+    /// The answer to a failure found outside the sandbox, by a server in front of it
+    /// (``SandboxError/bodyTooLarge``): the usual error body, with an `api_id` from the
+    /// sandbox's generator, so a seeded sandbox stays reproducible.
+    public func response(for error: SandboxError) -> APIResponse {
+        state.withLock { error.response(apiID: $0.random.uuid()) }
+    }
+
+    /// `application/json` or an `application/…+json` type, with any parameters (`; charset=utf-8`).
+    /// A POST body sent with any other declared type is refused; without a `Content-Type` it is read as JSON.
+    static func isJSONMediaType(_ value: String) -> Bool {
+        let type = (value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            .trimmingSpaces.lowercased()
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
+    }
+
     /// HTTP Basic with a well-formed auth_id equal to the path's, and the sandbox's token.
     static func isAuthorized(_ headerFields: HTTPFields, account: String, token: String) -> Bool {
         guard let header = headerFields[.authorization], let space = header.firstIndex(of: " "),
@@ -154,6 +173,8 @@ enum RequestBody: Sendable {
     case json(JSONValue)
     /// Bytes that are not JSON (only from the raw-bytes entry point).
     case invalid
+    /// Bytes sent with a `Content-Type` that is not JSON (only from the raw-bytes entry point).
+    case notJSONMediaType
 
     /// The JSON, nil when there is none; throws for a body that is not JSON.
     func json() throws(SandboxError) -> JSONValue? {
@@ -161,6 +182,7 @@ enum RequestBody: Sendable {
         case .absent: nil
         case .json(let value): value
         case .invalid: throw .bodyNotJSON
+        case .notJSONMediaType: throw .unsupportedMediaType
         }
     }
 }

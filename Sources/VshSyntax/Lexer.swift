@@ -83,6 +83,22 @@ public struct Lexer {
         return byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n"))
     }
 
+    /// The first byte of the next token, after white space and comments; nil at the end.
+    /// A cheap look ahead for the parser, which makes no token.
+    public mutating func nextByte() -> UInt8? {
+        skipTrivia()
+        return peek()
+    }
+
+    /// Whether the next token is the bare word `keyword` (ASCII), without making a token.
+    public mutating func nextIsWord(_ keyword: StaticString) -> Bool {
+        skipTrivia()
+        let count = keyword.utf8CodeUnitCount
+        guard offset + count <= bytes.count else { return false }
+        for i in 0..<count where bytes[offset + i] != keyword.utf8Start[i] { return false }
+        return offset + count == bytes.count || !Lexer.isIdentifierContinue(bytes[offset + count])
+    }
+
     /// Reads the next token without consuming it.
     public mutating func peekToken(_ mode: Mode) -> Token {
         var copy = self

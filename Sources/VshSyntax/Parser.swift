@@ -47,13 +47,14 @@ public struct Parser {
         let bytes = file.bytes
         // Most scripts are ASCII without NUL: one pass over the bytes proves it, with no copy.
         let plainASCII = bytes.withUnsafeBufferPointer { buffer in
+            // Branch-free, so the compiler vectorizes it.
             var all: UInt8 = 0
-            var anyNUL = false
+            var lowest: UInt8 = 0xFF
             for byte in buffer {
                 all |= byte
-                anyNUL = anyNUL || byte == 0
+                lowest = min(lowest, byte)
             }
-            return all < 0x80 && !anyNUL
+            return all < 0x80 && lowest > 0
         }
         if plainASCII { return [] }
         let hasNUL = bytes.contains(0)
@@ -380,8 +381,11 @@ public struct Parser {
     }
 
     private mutating func parseExpression(depth: Int) throws(Diagnostic) -> Expression {
+        guard depth < Parser.maxNesting else {
+            throw Diagnostic("expression nested too deeply (more than \(Parser.maxNesting) levels)", at: peek(.expression).range)
+        }
+        if lookahead == nil, !lexer.nextIsWord("not") { return try parsePredicate(depth: depth) }
         let token = peek(.expression)
-        guard depth < Parser.maxNesting else { throw Diagnostic("expression nested too deeply (more than \(Parser.maxNesting) levels)", at: token.range) }
         if case .word("not") = token.kind {
             _ = next(.expression)
             let inner = try parseExpression(depth: depth + 1)
@@ -392,6 +396,8 @@ public struct Parser {
 
     private mutating func parsePredicate(depth: Int) throws(Diagnostic) -> Expression {
         let subject = try parseOperand(depth: depth)
+        // Most subjects end their line (`print body`, `let x = $y`): no token needed to see that.
+        if lookahead == nil, lexer.atLineEnd() { return subject }
         let token = peek(.expression)
         switch token.kind {
         case .symbol(let symbol):
@@ -522,6 +528,10 @@ public struct Parser {
     private mutating func parsePath() throws(Diagnostic) -> Path {
         var path = Path()
         while true {
+            if lookahead == nil {
+                let byte = lexer.nextByte()
+                guard byte == UInt8(ascii: ".") || byte == UInt8(ascii: "[") else { return path }
+            }
             let token = peek(.expression)
             guard case .symbol(let symbol) = token.kind, symbol == "." || symbol == "[" else { return path }
             _ = next(.expression)

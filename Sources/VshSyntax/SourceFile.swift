@@ -12,7 +12,9 @@ public struct SourceFile: Sendable {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         self.bytes = body
         var starts = [0]
-        for (i, byte) in body.enumerated() where byte == UInt8(ascii: "\n") { starts.append(i + 1) }
+        body.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices where buffer[i] == UInt8(ascii: "\n") { starts.append(i + 1) }
+        }
         self.lineStarts = starts
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VerifyAPI
+import VerifyLiveHTTP
 import VerifySandbox
 import VshRunner
 
@@ -24,6 +25,19 @@ struct ScriptOptions: ParsableArguments {
     @Option(name: .customLong("var"), help: ArgumentHelp("Set a script variable (repeatable).", valueName: "NAME=VALUE"))
     var variables: [String] = []
 
+    @Option(
+        name: .customLong("base-url"),
+        help: ArgumentHelp("The API root for --transport live (default https://api.plivo.com; env PLIVO_BASE_URL).", valueName: "URL"))
+    var baseURL: String?
+
+    @Option(help: ArgumentHelp("Live: how long one request may take, in seconds (default 30; connecting: at most 5).", valueName: "SECONDS"))
+    var timeout: Double?
+
+    @Option(
+        name: .customLong("max-sessions"),
+        help: ArgumentHelp("Live: the most sessions one run may create, each a paid message (default 10).", valueName: "N"))
+    var maxSessions: Int?
+
     @Flag(name: .customLong("no-color"), help: "Never colour the output (also: NO_COLOR in the environment).")
     var noColor = false
 
@@ -36,14 +50,69 @@ struct ScriptOptions: ParsableArguments {
         case .success(let parsed): variables = parsed
         case .failure(let error): throw UsageFailure(error.message, status: .malformedInput)
         }
-        guard transport == .sandbox else {
-            throw UsageFailure("the \(transport.rawValue) transport is not available in this version of vsh; only `--transport sandbox` is")
+        switch transport {
+        case .sandbox:
+            for (flag, given) in [("--base-url", baseURL != nil), ("--timeout", timeout != nil), ("--max-sessions", maxSessions != nil)] where given {
+                throw UsageFailure("\(flag) applies to --transport live; the sandbox transport sends nothing over the network")
+            }
+            let configuration = RunConfiguration(
+                verbose: verbose, summary: summary, variables: variables, environment: environment,
+                makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox()) })
+            let runner = ScriptRunner(console: console, configuration: configuration)
+            return runBlocking { await runner.run(inputs) }
+        case .live:
+            // One transport for the whole run: one connection pool, one spend guard.
+            let live = try makeLiveTransport(environment: environment)
+            let configuration = RunConfiguration(
+                verbose: verbose, summary: summary, variables: variables, environment: environment,
+                makeTransport: { _ in live })
+            let runner = ScriptRunner(console: console, configuration: configuration)
+            return runBlocking {
+                let status = await runner.run(inputs)
+                await live.shutdown()
+                return status
+            }
+        case .record, .replay:
+            throw UsageFailure("the \(transport.rawValue) transport is not available in this version of vsh; use `--transport sandbox` or `--transport live`")
         }
-        let configuration = RunConfiguration(
-            verbose: verbose, summary: summary, variables: variables, environment: environment,
-            makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox()) })
-        let runner = ScriptRunner(console: console, configuration: configuration)
-        return runBlocking { await runner.run(inputs) }
+    }
+
+    /// The live transport from the flags and the environment; a bad value is a usage error (exit 1).
+    func makeLiveTransport(environment: [String: String]) throws -> LiveTransport {
+        let url: BaseURL
+        if let baseURL {
+            do {
+                url = try BaseURL(parsing: baseURL)
+            } catch {
+                throw UsageFailure(error.description)
+            }
+        } else if let fromEnvironment = environment["PLIVO_BASE_URL"], !fromEnvironment.isEmpty {
+            do {
+                url = try BaseURL(parsing: fromEnvironment)
+            } catch {
+                throw UsageFailure(error.description + " (from PLIVO_BASE_URL)")
+            }
+        } else {
+            url = .plivo
+        }
+        var configuration = LiveTransport.Configuration(baseURL: url, environment: environment, codePrompt: TerminalCodePrompt.ifTerminal())
+        if let timeout {
+            guard timeout.isFinite, timeout > 0, timeout <= 3600 else {
+                throw UsageFailure("--timeout must be a number of seconds above 0 and at most 3600, got \(timeout)")
+            }
+            let duration = Duration.milliseconds(Int64((timeout * 1000).rounded(.up)))
+            configuration.requestTimeout = duration
+            configuration.connectTimeout = min(configuration.connectTimeout, duration)
+        }
+        if let maxSessions {
+            guard maxSessions >= 0 else { throw UsageFailure("--max-sessions must be 0 or more, got \(maxSessions)") }
+            configuration.maxSessions = maxSessions
+        }
+        do {
+            return try LiveTransport(configuration: configuration)
+        } catch {
+            throw UsageFailure(error.description)
+        }
     }
 }
 

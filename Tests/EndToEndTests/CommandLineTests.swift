@@ -37,8 +37,8 @@ import Testing
     }
 
     @Test func unavailableTransportIsAUsageError() throws {
-        let outcome = try VshProcess.run(["run", "--transport", "live", "examples/01-quickstart.vsh"])
+        let outcome = try VshProcess.run(["run", "--transport", "replay", "examples/01-quickstart.vsh"])
         #expect(outcome.status == 1)
-        #expect(outcome.stderr.contains("live"))
+        #expect(outcome.stderr.contains("replay"))
     }
 }

@@ -44,7 +44,9 @@ struct ErrorCatalogueTests {
         #expect(SandboxError.sessionNotFound.status == 404)
         #expect(SandboxError.notFound.status == 404)
         #expect(SandboxError.methodNotAllowed(allowed: [.get]).status == 405)
-        let clientErrors = SandboxError.catalogue.filter { ![401, 404, 405].contains($0.status) }
+        #expect(SandboxError.bodyTooLarge.status == 413)
+        #expect(SandboxError.unsupportedMediaType.status == 415)
+        let clientErrors = SandboxError.catalogue.filter { ![401, 404, 405, 413, 415].contains($0.status) }
         #expect(clientErrors.count == 24)
         #expect(clientErrors.allSatisfy { $0.status == 400 })
     }

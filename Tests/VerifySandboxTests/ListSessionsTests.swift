@@ -244,3 +244,20 @@ struct ListSessionsTests {
         expectError(sandbox.list([("status", "verified"), ("Status", "verified")]), 400, "unknown parameter: Status")
     }
 }
+
+/// Plivo's Go SDK sends `AppHash=&BrandName=` on every list.
+@Suite struct GoSDKListCompatibilityTests {
+    @Test func emptyGoSDKFieldsAreIgnored() {
+        let sandbox = makeSandbox()
+        _ = sandbox.handle(createRequest(["recipient": "+14155550100"]))
+        let response = sandbox.handle(listRequest([("limit", "20"), ("AppHash", ""), ("BrandName", "")]))
+        #expect(response.status == 200)
+        #expect(response.json?["sessions"]?.arrayValue?.count == 1)
+    }
+
+    @Test func nonEmptyOrOtherUnknownNamesAreStillRefused() {
+        let sandbox = makeSandbox()
+        expectError(sandbox.handle(listRequest([("AppHash", "x")])), 400, "unknown parameter: AppHash")
+        expectError(sandbox.handle(listRequest([("Status", "")])), 400, "unknown parameter: Status")
+    }
+}

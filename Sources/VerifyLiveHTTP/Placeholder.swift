@@ -1,1 +1,0 @@
-// placeholder: the live HTTP transport (issue 3)

@@ -1,1 +1,0 @@
-// placeholder: the sandbox HTTP server (issue 3)

@@ -1,0 +1,79 @@
+import ArgumentParser
+import VerifyAPI
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `vsh-sandbox`: the sandbox over HTTP, in its own binary so that Hummingbird stays out
+/// of `vsh`'s start-up. Users spell it `vsh sandbox serve …`; `vsh` runs this binary
+/// with the same arguments.
+@main
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vsh sandbox",
+        abstract: "Plivo's Verify API, emulated: the sandbox for Plivo's SDKs, curl and vsh --transport live.",
+        discussion: """
+            The same emulator that `vsh run` uses in-process, served over HTTP.
+            Reference: docs/sandbox.md.
+            """,
+        version: "vsh \(VshVersion.current)",
+        subcommands: [Serve.self]
+    )
+
+    /// Like ArgumentParser's `main()`, but with vsh's exit codes (SPEC section 2):
+    /// a usage error is 1 (not 64), a server that cannot start is 3.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as ServeFailure {
+            printError("vsh sandbox: error: \(failure.message)")
+            terminate(3)
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                terminate(1)
+            }
+            exit(withError: error)
+        }
+    }
+
+    static func printError(_ text: String) {
+        writeLine(text, to: 2)
+    }
+}
+
+/// Writes `text` and a newline to a file descriptor at once, unbuffered: the line that
+/// says the server listens must reach a pipe before any client tries to connect.
+func writeLine(_ text: String, to descriptor: Int32) {
+    var bytes = Array(text.utf8)
+    if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if written < 0 {
+            if errno == EINTR { continue }
+            return
+        }
+        offset += written
+    }
+}
+
+/// `exit`, out of reach of ArgumentParser's `exit(withError:)`, which shadows it in a command.
+func terminate(_ status: Int32) -> Never {
+    exit(status)
+}
+
+/// The server could not run: exit 3 with one line.
+struct ServeFailure: Error {
+    var message: String
+}

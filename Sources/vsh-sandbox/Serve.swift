@@ -1,0 +1,106 @@
+import ArgumentParser
+import Logging
+import VerifyAPI
+import VerifySandbox
+import VerifySandboxServer
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `vsh sandbox serve`: listens until SIGINT or SIGTERM, then exits 0.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the Verify sandbox over HTTP until interrupted.",
+        discussion: """
+            Endpoints, as on api.plivo.com (every path ends in /; A is the auth_id):
+              POST /v1/Account/A/Verify/Session/         create a session, "send" its code
+              GET  /v1/Account/A/Verify/Session/UUID/    retrieve a session
+              GET  /v1/Account/A/Verify/Session/         list sessions (?status=, ?limit=)
+              POST /v1/Account/A/Verify/Session/UUID/    validate a code: {"otp": "123456"}
+            Auth: HTTP Basic with any well-formed auth_id (MA or SA + 18 of A-Z0-9,
+            the same as in the path) and the token. Out of band, without auth:
+              GET  /__sandbox/outbox    codes "sent" (?session_uuid=…, ?recipient=…)
+              GET  /__sandbox/clock     the virtual clock; POST {"advance": "11m"}
+
+            Prints one line on stdout once it listens, then one log line per request
+            on stderr (never a header or a token); Ctrl-C or SIGTERM stops it.
+            Exit codes: 0 stopped by a signal, 1 bad option, 3 cannot listen.
+            Reference: docs/sandbox.md.
+
+            Example:
+              vsh sandbox serve --otp 123456 &
+              A=MA2025RK4E639VJFZAGV
+              curl -s -u $A:sandbox -H 'Content-Type: application/json' \\
+                -d '{"recipient": "+14155550100"}' \\
+                http://127.0.0.1:8790/v1/Account/$A/Verify/Session/
+            """
+    )
+
+    @Option(help: ArgumentHelp("The address to listen on.", valueName: "host"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("The port to listen on; 0 picks a free one (the line printed on start names it).", valueName: "port"))
+    var port = 8790
+
+    @Option(help: ArgumentHelp("The auth token clients must send with their auth_id (HTTP Basic).", valueName: "token"))
+    var token = "sandbox"
+
+    @Option(help: ArgumentHelp("Give every session this code (4 to 8 digits) instead of a random one.", valueName: "code"))
+    var otp: String?
+
+    @Option(
+        name: .customLong("code-lifetime"),
+        help: ArgumentHelp("How long a code stays valid, on the virtual clock: 30s, 10m, 1h30m.", valueName: "duration"))
+    var codeLifetime = "10m"
+
+    @Option(help: ArgumentHelp("Seed the generator of uuids and codes: the same requests get the same ones.", valueName: "n"))
+    var seed: UInt64?
+
+    @Flag(help: "No log line per request.")
+    var quiet = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+        guard !token.isEmpty else { throw ValidationError("--token must not be empty") }
+        guard !token.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw ValidationError("--token must not contain control characters")
+        }
+        if let otp {
+            guard (4...8).contains(otp.utf8.count), otp.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            else { throw ValidationError("--otp must be 4 to 8 digits") }
+        }
+        guard let lifetime = DurationText.parse(codeLifetime), lifetime > .zero else {
+            throw ValidationError("--code-lifetime must be a duration such as 30s, 10m or 1h")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        var logger = Logger(label: "vsh.sandbox")
+        logger.logLevel = quiet ? .warning : .info
+
+        let sandbox = VerifySandbox(
+            configuration: .init(
+                authToken: token, fixedCode: otp, codeLifetime: DurationText.parse(codeLifetime) ?? .seconds(600), seed: seed))
+        let server = SandboxServer(configuration: .init(host: host, port: port, sandbox: sandbox, logger: logger))
+        let tokenNote = token == "sandbox" ? "token: the default" : "token: set by --token"
+        do {
+            try await server.run { address in
+                // Never the token itself: this line ends up in CI logs.
+                writeLine("vsh sandbox listening on \(address.url) (\(tokenNote); auth_id: any MA or SA + 18 of A-Z0-9)", to: 1)
+            }
+        } catch let failure as SandboxServer.StartFailure {
+            throw ServeFailure(message: failure.description)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-print("vsh-sandbox: not built yet")

@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+
+/// `vsh run --transport live` against the real `vsh-sandbox` binary over loopback:
+/// every example, as a user would run it against `vsh sandbox serve`.
+///
+/// The server runs with `--otp 12345678` and vsh with `VSH_OTP=12345678`: the live
+/// transport cannot read the sandbox's outbox, so the code is fixed on both sides.
+/// Eight digits, so that the voice example's 8-digit check holds too; the examples'
+/// `validate 000000` stays a wrong code. `sleep` moves the server's virtual clock.
+@Suite(.enabled(if: SandboxProcess.isBuilt, "vsh-sandbox is not built beside vsh yet: build it (swift build) to run the live end-to-end tests"))
+struct LiveTransportTests {
+    static let code = "12345678"
+
+    /// A distinct account per run: the server keeps sessions per auth_id.
+    static func environment(account: String = "MALIVE00000000000000") -> [String: String] {
+        ["PLIVO_AUTH_ID": account, "PLIVO_AUTH_TOKEN": "sandbox", "VSH_OTP": code]
+    }
+
+    @Test(arguments: ExamplesTests.examples)
+    func examplePassesOverLiveHTTP(_ name: String) throws {
+        try SandboxProcess.withServer(["--otp", Self.code]) { url in
+            let outcome = try VshProcess.run(["run", "--transport", "live", "--base-url", url, "examples/\(name)"], environment: Self.environment())
+            #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+            #expect(outcome.stdout.contains("✓ examples/\(name)"))
+            #expect(outcome.stderr.isEmpty)
+        }
+    }
+
+    @Test func theWholeFolderInOneRunNeedsMoreThanTheDefaultSpendGuard() throws {
+        try SandboxProcess.withServer(["--otp", Self.code]) { url in
+            // The examples create 11 sessions in all: the default guard stops the 11th before it is sent.
+            let guarded = try VshProcess.run(["run", "--transport", "live", "--base-url", url, "examples"], environment: Self.environment(account: "MALIVE00000000000001"))
+            #expect(guarded.status == 3)
+            #expect(guarded.stderr.contains("error: spend guard: this run already created 10 sessions (--max-sessions 10)"), "stderr: \(guarded.stderr)")
+            #expect(guarded.stderr.contains("nothing was sent; to allow more, run with a higher --max-sessions"))
+
+            let raised = try VshProcess.run(
+                ["run", "--transport", "live", "--max-sessions", "20", "--base-url", url, "examples"], environment: Self.environment(account: "MALIVE00000000000002"))
+            #expect(raised.status == 0, "stderr: \(raised.stderr)")
+            #expect(raised.stdout.contains("\(ExamplesTests.examples.count) passed, 0 failed"))
+        }
+    }
+
+    @Test func verboseShowsTheRequestsSent() throws {
+        try SandboxProcess.withServer(["--otp", Self.code]) { url in
+            let outcome = try VshProcess.run(
+                ["run", "--transport", "live", "--verbose", "--base-url", url, "examples/01-quickstart.vsh"], environment: Self.environment())
+            #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+            #expect(outcome.stdout.contains("POST /v1/Account/MALIVE00000000000000/Verify/Session/ → 202 Accepted"))
+            #expect(outcome.stdout.contains("GET /v1/Account/MALIVE00000000000000/Verify/Session/?status=verified&limit=5 → 200 OK"))
+        }
+    }
+
+    @Test func aWrongTokenIsA401ThatStopsTheScript() throws {
+        try SandboxProcess.withServer([]) { url in
+            let dir = try VshProcess.temporaryDirectory()
+            let script = try dir.write("get.vsh", "session list\n")
+            var environment = Self.environment()
+            environment["PLIVO_AUTH_TOKEN"] = "not-the-token"
+            let outcome = try VshProcess.run(["run", "--transport", "live", "--base-url", url, script], environment: environment)
+            #expect(outcome.status == 3)
+            #expect(outcome.stderr.contains("answered 401 Unauthorized"), "stderr: \(outcome.stderr)")
+            #expect(!outcome.stderr.contains("not-the-token"))
+        }
+    }
+
+    @Test func aServerThatIsNotThereIsConnectionRefused() throws {
+        let port = try SandboxProcess.freePort()
+        let outcome = try VshProcess.run(
+            ["run", "--transport", "live", "--base-url", "http://127.0.0.1:\(port)", "examples/01-quickstart.vsh"], environment: Self.environment())
+        #expect(outcome.status == 3)
+        #expect(outcome.stderr.contains("examples/01-quickstart.vsh:6:1: error: cannot connect to 127.0.0.1:\(port): connection refused"), "stderr: \(outcome.stderr)")
+        #expect(!outcome.signaled)
+    }
+}
+
+/// Flags of `run` that only the live transport takes.
+@Suite struct LiveFlagTests {
+    @Test(arguments: [
+        (["--transport", "live", "--base-url", "ftp://example.com"], "vsh: error: invalid base URL \"ftp://example.com\": the scheme must be http or https"),
+        (["--transport", "live", "--timeout", "0"], "vsh: error: --timeout must be a number of seconds above 0 and at most 3600, got 0.0"),
+        (["--transport", "live", "--max-sessions=-1"], "vsh: error: --max-sessions must be 0 or more, got -1"),
+        (["--base-url", "http://127.0.0.1:8790"], "vsh: error: --base-url applies to --transport live; the sandbox transport sends nothing over the network"),
+        (["--max-sessions", "3"], "vsh: error: --max-sessions applies to --transport live; the sandbox transport sends nothing over the network"),
+    ])
+    func badValuesAreUsageErrors(flags: [String], message: String) throws {
+        let outcome = try VshProcess.run(["run"] + flags + ["examples/01-quickstart.vsh"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr == message + "\n")
+    }
+
+    @Test func aBadPLIVO_BASE_URLIsNamed() throws {
+        let outcome = try VshProcess.run(["run", "--transport", "live", "examples/01-quickstart.vsh"], environment: ["PLIVO_BASE_URL": "api.plivo.com"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr == "vsh: error: invalid base URL \"api.plivo.com\": it needs a scheme: http:// or https:// (from PLIVO_BASE_URL)\n")
+    }
+
+    @Test func aBadProxyIsNamed() throws {
+        let outcome = try VshProcess.run(["run", "--transport", "live", "examples/01-quickstart.vsh"], environment: ["HTTPS_PROXY": "ftp://proxy"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr == "vsh: error: HTTPS_PROXY is not a usable proxy: unsupported proxy scheme \"ftp\"; use http:// or socks5://\n")
+    }
+}
+
+/// The `vsh-sandbox` binary built beside `vsh`, started on a free port for one test.
+enum SandboxProcess {
+    static let binary: URL = VshProcess.binary.deletingLastPathComponent().appendingPathComponent("vsh-sandbox")
+
+    static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
+
+    /// Runs `vsh-sandbox serve --port 0 --quiet ARGUMENTS`, waits for the line that names
+    /// its address, runs `body` with that URL and stops the server (SIGTERM).
+    static func withServer<T>(_ arguments: [String], _ body: (String) throws -> T) throws -> T {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--port", "0", "--quiet"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
+        let url = try readAddress(from: output.fileHandleForReading, process: process)
+        return try body(url)
+    }
+
+    /// `vsh sandbox listening on http://127.0.0.1:PORT (…)` → `http://127.0.0.1:PORT`.
+    /// Gives up after 15 seconds (stopping the server), so a silent server cannot hang the test.
+    private static func readAddress(from handle: FileHandle, process: Process) throws -> String {
+        let found = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var text = ""
+        nonisolated(unsafe) var url: String?
+        let lock = NSLock()
+        DispatchQueue.global().async {
+            while true {
+                let data = handle.availableData
+                guard !data.isEmpty else { break }
+                lock.lock()
+                text += String(decoding: data, as: UTF8.self)
+                if let line = text.split(separator: "\n").first(where: { $0.contains(" listening on ") }),
+                    let address = line.split(separator: " ").first(where: { $0.hasPrefix("http://") })
+                {
+                    url = String(address)
+                    lock.unlock()
+                    break
+                }
+                lock.unlock()
+            }
+            found.signal()
+        }
+        if found.wait(timeout: .now() + 15) == .timedOut {
+            process.terminate()
+            _ = found.wait(timeout: .now() + 5)
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        guard let url else { throw NotListening(output: text) }
+        return url
+    }
+
+    struct NotListening: Error, CustomStringConvertible {
+        var output: String
+        var description: String { "vsh-sandbox did not say it was listening; it printed: \(output)" }
+    }
+
+    /// A port nothing listens on (bound to 0, then closed).
+    static func freePort() throws -> Int {
+        #if canImport(Glibc)
+        let stream = Int32(SOCK_STREAM.rawValue)
+        #else
+        let stream = SOCK_STREAM
+        #endif
+        let fd = socket(AF_INET, stream, 0)
+        guard fd >= 0 else { throw NotListening(output: "socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw NotListening(output: "bind() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
