@@ -94,16 +94,6 @@ public enum HTTPDate {
         guard clock.count == 3, let hour = Int64(clock[0]), let minute = Int64(clock[1]), let second = Int64(clock[2]),
             (0..<24).contains(hour), (0..<60).contains(minute), (0...60).contains(second), (1...31).contains(day)
         else { return nil }
-        return daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-    }
-
-    // Howard Hinnant's days-from-civil (public domain).
-    static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        return Timestamp.days(fromCivil: year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
     }
 }
