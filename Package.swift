@@ -86,6 +86,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // In-process parser throughput, for scripts/bench (not a product).
+        .executableTarget(name: "parser-benchmark", dependencies: ["VshSyntax"], path: "Benchmarks/ParserBenchmark"),
 
         .testTarget(name: "VerifyAPITests", dependencies: ["VerifyAPI"]),
         .testTarget(name: "VerifySandboxTests", dependencies: ["VerifySandbox", "VerifyAPI"]),
