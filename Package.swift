@@ -73,7 +73,10 @@ let package = Package(
                 "VshRunner",
                 "VerifySandbox",
                 "VerifyLiveHTTP",
+                "VerifyAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(
