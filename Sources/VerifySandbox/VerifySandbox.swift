@@ -25,7 +25,7 @@ public final class VerifySandbox: Sendable {
         public var codeLifetime: Duration
         /// Validation attempts judged per session; later ones fail even with the right code.
         public var maxAttempts: Int
-        /// Seeds the generator of uuids and codes, making a run reproducible; nil: the system's generator.
+        /// Seeds the generator of uuids and codes, making a run reproducible; nil: a seed drawn from the system once.
         public var seed: UInt64?
         /// Where the virtual clock starts; nil: the wall clock when the sandbox is made.
         public var startTime: Timestamp?
