@@ -23,13 +23,11 @@ import os
 import platform
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 
@@ -114,50 +112,13 @@ def row(figure, value, reference, goal, ok):
 # Servers ----------------------------------------------------------------------
 
 
-class SandboxServer:
-    """`vsh-sandbox serve --port 0 --otp … --quiet`, its URL read from the line it
-    prints once it listens. Stop it with stop(), always (use it in a `with`)."""
-
-    def __init__(self, binary):
-        self.stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--otp", OTP, "--quiet"],
-            stdout=subprocess.PIPE, stderr=self.stderr, text=True)
-        try:
-            self.url = self._wait_for_url(timeout=30)
-        except BaseException:
-            self.stop()
-            raise
-
-    def _wait_for_url(self, timeout):
-        result = {}
-        reader = threading.Thread(target=lambda: result.setdefault("line", self.process.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        line = result.get("line", "")
-        marker = "listening on "
-        if marker not in line:
-            self.stderr.seek(0)
-            detail = self.stderr.read().decode(errors="replace").strip()[-300:] or f"exit status {self.process.poll()}"
-            sys.exit(f"bench: vsh-sandbox did not start within {timeout}s ({detail})")
-        return line.split(marker, 1)[1].split()[0]
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.stderr.close()
-        return self.process.returncode
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+def sandbox_server(binary):
+    """`vsh-sandbox serve --otp … --quiet` on a free port (scripts/sdk-compat.py's Server)."""
+    compat = sdk_compat()
+    try:
+        return compat.Server(binary, ["--otp", OTP, "--quiet"])
+    except compat.ServerStartError as error:
+        sys.exit(f"bench: {error}")
 
 
 def free_port():
@@ -231,13 +192,8 @@ http {{
         self.url = f"http://127.0.0.1:{self.port}"
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            sdk_compat().stop_process(self.process)
         self.tmp.cleanup()
 
     def __enter__(self):
@@ -265,14 +221,25 @@ def http(method, url, body=None):
 # The Python SDK reference --------------------------------------------------------
 
 
+_sdk_compat = None
+
+
+def sdk_compat():
+    """scripts/sdk-compat.py as a module: its venv helpers, Server and stop_process are reused."""
+    global _sdk_compat
+    if _sdk_compat is None:
+        spec = importlib.util.spec_from_file_location("sdk_compat", os.path.join(ROOT, "scripts", "sdk-compat.py"))
+        _sdk_compat = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(_sdk_compat)
+        _sdk_compat.say = say  # its progress lines go to stderr too
+    return _sdk_compat
+
+
 def sdk_python(venv):
     """The venv's python with plivo installed, made the way scripts/sdk-compat.py
-    makes it (its helpers are reused); None when plivo cannot be installed."""
+    makes it; None when plivo cannot be installed."""
     try:
-        spec = importlib.util.spec_from_file_location("sdk_compat", os.path.join(ROOT, "scripts", "sdk-compat.py"))
-        compat = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(compat)
-        compat.say = say  # its progress lines go to stderr too
+        compat = sdk_compat()
         compat.ensure_venv(venv)
         python = compat.venv_python(venv)
         if compat.has_module(python, "plivo") or compat.pip_install(python, "plivo"):
@@ -323,7 +290,7 @@ def bench_flows(args, rows):
         env = dict(os.environ, PLIVO_AUTH_ID=AUTH_ID, PLIVO_AUTH_TOKEN=TOKEN, VSH_OTP=OTP)
         for name in ("PLIVO_BASE_URL", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
             env.pop(name, None)
-        with SandboxServer(args.sandbox) as server:
+        with sandbox_server(args.sandbox) as server:
             vsh = [args.vsh, "run", "--transport", "live", "--base-url", server.url, "--max-sessions", str(FLOWS), script]
             commands = [vsh]
             if python:
@@ -366,7 +333,7 @@ def bench_wrk(args, rows):
             sys.exit(f"bench: {tool} not found (scripts/bench installs it with apt)")
     runs = 1 if args.quick else 3
     duration = 5
-    with SandboxServer(args.sandbox) as server:
+    with sandbox_server(args.sandbox) as server:
         base = f"/v1/Account/{AUTH_ID}/Verify/Session/"
         status, created = http("POST", server.url + base, {"recipient": "+14155550100"})
         uuid = json.loads(created)["session_uuid"]

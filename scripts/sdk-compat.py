@@ -127,13 +127,30 @@ def find_sandbox(explicit):
     return binary
 
 
-class Server:
-    """`vsh-sandbox serve --port 0`, its URL read from the line it prints once it listens."""
+def stop_process(process, grace=10):
+    """SIGTERM, then SIGKILL if it has not exited after `grace` seconds; the exit status."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
 
-    def __init__(self, binary, token):
+
+class ServerStartError(Exception):
+    pass
+
+
+class Server:
+    """`vsh-sandbox serve --host 127.0.0.1 --port 0 ARGUMENTS`, its URL read from the
+    line it prints once it listens, its log kept in `log`. Always stop it (`with`)."""
+
+    def __init__(self, binary, arguments):
         self.log = []
         self.process = subprocess.Popen(
-            [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--token", token],
+            [binary, "serve", "--host", "127.0.0.1", "--port", "0", *arguments],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         self.url = self._wait_for_url(timeout=30)
@@ -144,12 +161,7 @@ class Server:
 
     def _wait_for_url(self, timeout):
         result = {}
-
-        def read():
-            line = self.process.stdout.readline()
-            result["line"] = line
-
-        reader = threading.Thread(target=read, daemon=True)
+        reader = threading.Thread(target=lambda: result.setdefault("line", self.process.stdout.readline()), daemon=True)
         reader.start()
         reader.join(timeout)
         line = result.get("line", "")
@@ -157,18 +169,17 @@ class Server:
         if marker not in line:
             self.stop()
             detail = "; ".join(self.log[-3:]) or f"exit status {self.process.returncode}"
-            fail(f"vsh-sandbox did not start within {timeout}s ({detail})")
+            raise ServerStartError(f"vsh-sandbox did not start within {timeout}s ({detail})")
         return line.split(marker, 1)[1].split()[0]
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
+        return stop_process(self.process)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 class Checks:
@@ -337,7 +348,10 @@ def stage_two(args):
     binary = find_sandbox(args.sandbox)
     token = "sdk-" + secrets.token_hex(8)
     say(f"starting {show(binary)} serve --port 0")
-    server = Server(binary, token)
+    try:
+        server = Server(binary, ["--token", token])
+    except ServerStartError as error:
+        fail(str(error))
     say(f"server at {server.url}")
     checks = Checks()
     failure = None
