@@ -87,6 +87,8 @@ let package = Package(
                 "VerifyAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // In-process parser throughput, for scripts/bench (not a product).

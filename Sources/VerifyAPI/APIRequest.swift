@@ -10,6 +10,8 @@ public struct APIRequest: Sendable, Equatable {
     public var query: [QueryItem]
     public var headerFields: HTTPFields
     public var body: JSONValue?
+    /// Where in a script the request comes from, for recordings; nil elsewhere.
+    public var origin: RequestOrigin?
 
     public init(method: HTTPRequest.Method, path: String, query: [QueryItem] = [], headerFields: HTTPFields = [:], body: JSONValue? = nil) {
         self.method = method
@@ -35,6 +37,17 @@ public struct APIRequest: Sendable, Equatable {
     }
 }
 
+/// The script line and column that sent a request.
+public struct RequestOrigin: Sendable, Hashable {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+}
+
 /// One `name=value` pair of a query string, in order.
 public struct QueryItem: Sendable, Hashable {
     public var name: String
@@ -50,6 +63,7 @@ public struct QueryItem: Sendable, Hashable {
     }
 
     /// Parses `a=1&b=two`; `+` means a space, as HTML forms and Plivo's SDKs send it.
+    @inlinable  // specialized where it is called: generic over StringProtocol, it costs a witness call per byte
     public static func decode(_ query: some StringProtocol) -> [QueryItem] {
         query.split(separator: "&", omittingEmptySubsequences: true).map { part in
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -77,7 +91,12 @@ public enum PercentEncoding {
         return out
     }
 
+    @inlinable  // specialized where it is called: generic over StringProtocol, it costs a witness call per byte
     public static func decode(_ text: some StringProtocol, plusIsSpace: Bool = false) -> String {
+        // Most path segments and values have nothing to decode.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) {
+            return String(text)
+        }
         var out = [UInt8]()
         let bytes = Array(text.utf8)
         var i = 0

@@ -21,7 +21,7 @@ public struct APIResponse: Sendable, Equatable {
         fields[.contentType] = "application/json"
         self.status = status
         self.headerFields = fields
-        self.body = Array(json.compactText.utf8)
+        self.body = json.compactBytes
         self.json = json
     }
 

@@ -15,6 +15,7 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(authID):\(authToken == nil ? "<no token>" : "<redacted>")" }
 
     /// `MA` or `SA` followed by 18 upper-case letters or digits.
+    @inlinable
     public static func isWellFormed(authID: some StringProtocol) -> Bool {
         let bytes = Array(authID.utf8)
         guard bytes.count == 20, bytes[1] == UInt8(ascii: "A"), bytes[0] == UInt8(ascii: "M") || bytes[0] == UInt8(ascii: "S")
@@ -54,6 +55,7 @@ public enum Base64 {
     }
 
     /// Decodes padded or unpadded base64; nil when the text is not base64.
+    @inlinable  // specialized where it is called: generic over StringProtocol, it costs a witness call per byte
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var values = [UInt8]()
         for byte in text.utf8 {

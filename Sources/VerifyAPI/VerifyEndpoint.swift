@@ -119,6 +119,7 @@ public enum UUIDText {
     }
 
     /// A random version-4 UUID, lower case, from the given generator.
+    @inlinable  // specialized for the caller's generator: the sandbox draws one or two per request
     public static func random(using generator: inout some RandomNumberGenerator) -> String {
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
         bytes[6] = bytes[6] & 0x0F | 0x40

@@ -18,6 +18,18 @@ struct SandboxState: Sendable {
     /// In send order.
     var outbox: [OutboxMessage] = []
 
+    /// A success, as JSON still to be written (outside the lock).
+    struct Reply {
+        let status: Int
+        let json: JSONValue
+    }
+
+    /// A refusal, with the `api_id` drawn for it under the lock.
+    struct Failure: Error {
+        let error: SandboxError
+        let apiID: String
+    }
+
     init(configuration: VerifySandbox.Configuration) {
         self.configuration = configuration
         now = configuration.startTime ?? Timestamp.now()
@@ -41,7 +53,7 @@ struct SandboxState: Sendable {
     // MARK: - The Verify endpoints
 
     /// `POST /v1/Account/{account}/Verify/Session/`
-    mutating func createSession(account: String, body: RequestBody, clientAddress: String?) throws(SandboxError) -> APIResponse {
+    mutating func createSession(account: String, body: RequestBody, clientAddress: String?) throws(SandboxError) -> Reply {
         let parameters = try SessionParameters(body: body.json())
         let uuid = random.uuid()
         let appUUID = parameters.appUUID ?? defaultAppUUID
@@ -72,19 +84,19 @@ struct SandboxState: Sendable {
         sessions.append(record)
         outbox.append(
             OutboxMessage(sessionUUID: uuid, recipient: record.recipient, channel: record.channel, code: code, sentAt: now))
-        return APIResponse(
+        return Reply(
             status: 202,
             json: .object(["api_id": .string(random.uuid()), "message": "Session initiated", "session_uuid": .string(uuid)]))
     }
 
     /// `GET /v1/Account/{account}/Verify/Session/{uuid}/`
-    mutating func retrieveSession(account: String, uuid: String) throws(SandboxError) -> APIResponse {
+    mutating func retrieveSession(account: String, uuid: String) throws(SandboxError) -> Reply {
         let record = try session(account: account, uuid: uuid)
-        return APIResponse(status: 200, json: .object([(key: "api_id", value: .string(random.uuid()))] + record.fields(at: now)))
+        return Reply(status: 200, json: .object([(key: "api_id", value: .string(random.uuid()))] + record.fields(at: now)))
     }
 
     /// `GET /v1/Account/{account}/Verify/Session/?filters`
-    mutating func listSessions(account: String, path: String, query: [QueryItem]) throws(SandboxError) -> APIResponse {
+    mutating func listSessions(account: String, path: String, query: [QueryItem]) throws(SandboxError) -> Reply {
         let list = try SessionListQuery(query: query, now: now)
         let matching = sessions.reversed().filter { $0.account == account && list.matches($0, at: now) }
         let page = list.page(of: matching, path: path)
@@ -92,7 +104,7 @@ struct SandboxState: Sendable {
             "limit": .number(Double(list.limit)), "offset": .number(Double(list.offset)),
             "next": page.next.map(JSONValue.string) ?? .null, "previous": page.previous.map(JSONValue.string) ?? .null,
         ])
-        return APIResponse(
+        return Reply(
             status: 200,
             json: .object([
                 "api_id": .string(random.uuid()), "meta": meta,
@@ -105,7 +117,7 @@ struct SandboxState: Sendable {
     /// Checks in order: the session exists, the body is well formed (neither
     /// counts as an attempt), the session is not verified, not expired and not
     /// locked out; then the attempt is counted and the code judged.
-    mutating func validateSession(account: String, uuid: String, body: RequestBody) throws(SandboxError) -> APIResponse {
+    mutating func validateSession(account: String, uuid: String, body: RequestBody) throws(SandboxError) -> Reply {
         let record = try session(account: account, uuid: uuid)
         let submission = try OTPSubmission(body: body.json(), pathUUID: record.uuid)
         switch record.status(at: now) {
@@ -118,7 +130,7 @@ struct SandboxState: Sendable {
         sessions[index].validationAttempts += 1
         guard submission.matches(record.code) else { throw .incorrectOTP }
         sessions[index].verifiedAt = now
-        return APIResponse(
+        return Reply(
             status: 200,
             json: .object([
                 "api_id": .string(random.uuid()), "message": "session validated successfully.",
@@ -135,7 +147,7 @@ struct SandboxState: Sendable {
     // MARK: - Out of band
 
     /// `GET /__sandbox/outbox[?session_uuid=…][&recipient=…]`
-    func outboxResponse(query: [QueryItem]) throws(SandboxError) -> APIResponse {
+    func outboxResponse(query: [QueryItem]) throws(SandboxError) -> Reply {
         var sessionUUID: String?
         var recipient: String?
         for item in query {
@@ -146,11 +158,11 @@ struct SandboxState: Sendable {
             }
         }
         let found = messages(sessionUUID: sessionUUID, recipient: recipient)
-        return APIResponse(status: 200, json: .object(["messages": .array(found.map(\.json))]))
+        return Reply(status: 200, json: .object(["messages": .array(found.map(\.json))]))
     }
 
     /// `GET /__sandbox/clock`, and `POST /__sandbox/clock` with `{"advance": "11m"}`.
-    mutating func clockResponse(advancing body: RequestBody?) throws(SandboxError) -> APIResponse {
+    mutating func clockResponse(advancing body: RequestBody?) throws(SandboxError) -> Reply {
         if let body {
             // No body at all reads as `{}`, as on the other endpoints.
             guard case .object(let pairs) = try body.json() ?? .object([]) else { throw .bodyNotObject }
@@ -160,6 +172,6 @@ struct SandboxState: Sendable {
             else { throw .advanceInvalid }
             advance(by: duration)
         }
-        return APIResponse(status: 200, json: .object(["now": .string(now.iso8601)]))
+        return Reply(status: 200, json: .object(["now": .string(now.iso8601)]))
     }
 }

@@ -105,36 +105,45 @@ public final class VerifySandbox: Sendable {
     ) -> APIResponse {
         var path = rawPath
         var query = rawQuery
-        if let mark = rawPath.firstIndex(of: "?") {
+        if let mark = rawPath.utf8.firstIndex(of: UInt8(ascii: "?")) {
             path = String(rawPath[..<mark])
-            query = QueryItem.decode(rawPath[rawPath.index(after: mark)...]) + rawQuery
+            query = QueryItem.decode(rawPath[rawPath.utf8.index(after: mark)...]) + rawQuery
         }
-        return state.withLock { state in
-            do throws(SandboxError) {
-                guard let route = Route(path: path) else { throw .notFound }
-                if let account = route.account, let token = configuration.authToken {
-                    guard Self.isAuthorized(headerFields, account: account, token: token) else { throw .authenticationFailed }
-                }
-                guard route.methods.contains(method) else { throw .methodNotAllowed(allowed: route.methods) }
-                switch (route, method) {
-                case (.sessions(let account), .post):
-                    return try state.createSession(account: account, body: body, clientAddress: clientAddress)
-                case (.sessions(let account), _):
-                    return try state.listSessions(account: account, path: path, query: query)
-                case (.session(let account, let uuid), .post):
-                    return try state.validateSession(account: account, uuid: uuid, body: body)
-                case (.session(let account, let uuid), _):
-                    return try state.retrieveSession(account: account, uuid: uuid)
-                case (.outbox, _):
-                    return try state.outboxResponse(query: query)
-                case (.clock, .post):
-                    return try state.clockResponse(advancing: body)
-                case (.clock, _):
-                    return try state.clockResponse(advancing: nil)
-                }
-            } catch {
-                return error.response(apiID: state.random.uuid())
+        // Routing and authentication read nothing of the state, and the JSON is written
+        // after the lock is released: the lock covers only the operation itself.
+        let outcome: Result<SandboxState.Reply, SandboxState.Failure>
+        do throws(SandboxError) {
+            guard let route = Route(path: path) else { throw .notFound }
+            if let account = route.account, let token = configuration.authToken {
+                guard Self.isAuthorized(headerFields, account: account, token: token) else { throw .authenticationFailed }
             }
+            guard route.methods.contains(method) else { throw .methodNotAllowed(allowed: route.methods) }
+            outcome = state.withLock { state in
+                Result { () throws(SandboxError) -> SandboxState.Reply in
+                    switch (route, method) {
+                    case (.sessions(let account), .post):
+                        try state.createSession(account: account, body: body, clientAddress: clientAddress)
+                    case (.sessions(let account), _):
+                        try state.listSessions(account: account, path: path, query: query)
+                    case (.session(let account, let uuid), .post):
+                        try state.validateSession(account: account, uuid: uuid, body: body)
+                    case (.session(let account, let uuid), _):
+                        try state.retrieveSession(account: account, uuid: uuid)
+                    case (.outbox, _):
+                        try state.outboxResponse(query: query)
+                    case (.clock, .post):
+                        try state.clockResponse(advancing: body)
+                    case (.clock, _):
+                        try state.clockResponse(advancing: nil)
+                    }
+                }.mapError { SandboxState.Failure(error: $0, apiID: state.random.uuid()) }
+            }
+        } catch {
+            return response(for: error)
+        }
+        switch outcome {
+        case .success(let reply): return APIResponse(status: reply.status, json: reply.json)
+        case .failure(let failure): return failure.error.response(apiID: failure.apiID)
         }
     }
 
@@ -142,7 +151,7 @@ public final class VerifySandbox: Sendable {
     /// (``SandboxError/bodyTooLarge``): the usual error body, with an `api_id` from the
     /// sandbox's generator, so a seeded sandbox stays reproducible.
     public func response(for error: SandboxError) -> APIResponse {
-        state.withLock { error.response(apiID: $0.random.uuid()) }
+        error.response(apiID: state.withLock { $0.random.uuid() })
     }
 
     /// `application/json` or an `application/…+json` type, with any parameters (`; charset=utf-8`).
@@ -154,16 +163,23 @@ public final class VerifySandbox: Sendable {
     }
 
     /// HTTP Basic with a well-formed auth_id equal to the path's, and the sandbox's token.
+    /// Read as bytes: it runs on every request.
     static func isAuthorized(_ headerFields: HTTPFields, account: String, token: String) -> Bool {
-        guard let header = headerFields[.authorization], let space = header.firstIndex(of: " "),
-            header[..<space].lowercased() == "basic",
-            let decoded = Base64.decode(header[header.index(after: space)...].trimmingSpaces),
-            let credentials = String(validating: decoded, as: UTF8.self),
-            let colon = credentials.firstIndex(of: ":")
+        guard let header = headerFields[.authorization] else { return false }
+        let bytes = Array(header.utf8)
+        guard bytes.count > 6, bytes[5] == UInt8(ascii: " "),
+            bytes[..<5].map({ $0 | 0x20 }).elementsEqual("basic".utf8)  // the scheme is case-insensitive
         else { return false }
-        let authID = credentials[..<colon]
-        return Credentials.isWellFormed(authID: authID) && authID == account
-            && credentials[credentials.index(after: colon)...] == token
+        var start = 6
+        var end = bytes.count
+        while start < end, bytes[start] == UInt8(ascii: " ") { start += 1 }
+        while end > start, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        guard let decoded = Base64.decode(Substring(decoding: bytes[start..<end], as: UTF8.self)),
+            let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
+        else { return false }
+        let authID = decoded[..<colon]
+        return authID.elementsEqual(account.utf8) && decoded[(colon + 1)...].elementsEqual(token.utf8)
+            && Credentials.isWellFormed(authID: account)
     }
 }
 
@@ -196,24 +212,34 @@ enum Route: Equatable {
     case clock
 
     init?(path: String) {
-        var segments = path.split(separator: "/", omittingEmptySubsequences: false).map { PercentEncoding.decode($0) }
-        guard segments.first == "" else { return nil }
+        // Compared as bytes; a segment becomes a String only when it is an auth_id or a uuid.
+        let utf8 = path.utf8
+        var segments = utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard segments.first?.isEmpty == true else { return nil }
         segments.removeFirst()
-        let hasTrailingSlash = segments.last == ""
+        let hasTrailingSlash = segments.last?.isEmpty == true
         if hasTrailingSlash { segments.removeLast() }
-        switch segments {
-        case ["__sandbox", "outbox"]: self = .outbox
-        case ["__sandbox", "clock"]: self = .clock
-        default:
-            guard hasTrailingSlash, segments.count == 5 || segments.count == 6, segments[0] == "v1", segments[1] == "Account",
-                !segments[2].isEmpty, segments[3] == "Verify", segments[4] == "Session"
-            else { return nil }
-            if segments.count == 5 {
-                self = .sessions(account: segments[2])
-            } else {
-                guard !segments[5].isEmpty else { return nil }
-                self = .session(account: segments[2], uuid: segments[5])
+        func text(_ segment: Substring.UTF8View) -> String { PercentEncoding.decode(Substring(segment)) }
+        func isLiteral(_ index: Int, _ literal: String) -> Bool { text(segments[index]) == literal }
+        if segments.count == 2, isLiteral(0, "__sandbox") {
+            switch text(segments[1]) {
+            case "outbox": self = .outbox
+            case "clock": self = .clock
+            default: return nil
             }
+            return
+        }
+        guard hasTrailingSlash, segments.count == 5 || segments.count == 6, isLiteral(0, "v1"), isLiteral(1, "Account"),
+            isLiteral(3, "Verify"), isLiteral(4, "Session")
+        else { return nil }
+        let account = text(segments[2])
+        guard !account.isEmpty else { return nil }
+        if segments.count == 5 {
+            self = .sessions(account: account)
+        } else {
+            let uuid = text(segments[5])
+            guard !uuid.isEmpty else { return nil }
+            self = .session(account: account, uuid: uuid)
         }
     }
 

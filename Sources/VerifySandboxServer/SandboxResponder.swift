@@ -49,9 +49,12 @@ struct SandboxResponder: HTTPResponder {
         if let declared = request.headers[.contentLength], let length = Int(declared), length > maxBodySize {
             return sandbox.response(for: .bodyTooLarge)
         }
-        let body: ByteBuffer
+        var body = ByteBuffer()
         do {
-            body = try await request.body.collect(upTo: maxBodySize)
+            // HTTP/1.1: with neither header there is no body (a GET), and nothing to wait for.
+            if request.headers[.contentLength] != nil || request.headers[.transferEncoding] != nil {
+                body = try await request.body.collect(upTo: maxBodySize)
+            }
         } catch is NIOTooManyBytesError {
             // A chunked body over the limit, or one longer than its Content-Length said.
             return sandbox.response(for: .bodyTooLarge)

@@ -125,13 +125,18 @@ public final class Interpreter {
     /// Replaces every secret in `text` with `[redacted]`.
     public func redact(_ text: String) -> String {
         var out = text
-        for secret in secrets where !secret.isEmpty { out = out.replacing(secret, with: "[redacted]") }
+        // Most texts are a status or a short value, shorter than any secret: no search at all.
+        for secret in secrets where !secret.isEmpty && secret.utf8.count <= out.utf8.count {
+            out = out.replacing(secret, with: "[redacted]")
+        }
         return out
     }
 
     // MARK: Requests
 
-    private func send(_ request: APIRequest, _ statement: Statement, next: Statement?) async throws(RunFailure) -> APIResponse {
+    private func send(_ built: APIRequest, _ statement: Statement, next: Statement?) async throws(RunFailure) -> APIResponse {
+        var request = built
+        request.origin = RequestOrigin(line: statement.range.lowerBound.line, column: statement.range.lowerBound.column)
         let clock = ContinuousClock()
         let start = clock.now
         let response: APIResponse

@@ -590,9 +590,7 @@ public struct Parser {
     }
 
     private func quote(_ text: String) -> String {
-        var out = ""
-        JSONValue.writeQuoted(text.count > 60 ? String(text.prefix(60)) + "…" : text, to: &out)
-        return out
+        JSONValue.quoted(text.count > 60 ? String(text.prefix(60)) + "…" : text)
     }
 
     static func describeRegexError(_ error: any Error) -> String {

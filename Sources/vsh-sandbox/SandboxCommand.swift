@@ -1,4 +1,6 @@
 import ArgumentParser
+import NIOCore
+import NIOPosix
 import VerifyAPI
 
 #if canImport(Glibc)
@@ -28,6 +30,9 @@ struct SandboxCommand: AsyncParsableCommand {
     /// Like ArgumentParser's `main()`, but with vsh's exit codes (SPEC section 2):
     /// a usage error is 1 (not 64), a server that cannot start is 3.
     static func main() async {
+        // Hummingbird's handlers run on the event loops, not on a separate pool of threads:
+        // no hop between the two for each request.
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

@@ -81,11 +81,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
+        LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label) }
         var logger = Logger(label: "vsh.sandbox")
         logger.logLevel = quiet ? .warning : .info
 

@@ -66,6 +66,9 @@ struct ScriptOptions: ParsableArguments {
             // Run the interpreter's tasks on the event loop that AsyncHTTPClient uses, so a
             // request does not hop between threads twice (measured: 8 context switches per
             // request without this). Only here: the embedded sandbox needs no event loop.
+            // One loop: a run sends one request at a time, and with two the global executor
+            // spreads a task's jobs over both, a thread hop per job.
+            NIOSingletons.groupLoopCountSuggestion = 1
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
             // One transport for the whole run: one connection pool, one spend guard.
             let live = try makeLiveTransport(environment: environment)
