@@ -61,18 +61,23 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .target(
+            name: "VerifyCassette",
+            dependencies: ["VerifyAPI", .product(name: "HTTPTypes", package: "swift-http-types")]
+        ),
         .target(name: "VshSyntax", dependencies: ["VerifyAPI"]),
         .target(
             name: "VshRuntime",
             dependencies: ["VshSyntax", "VerifyAPI", .product(name: "HTTPTypes", package: "swift-http-types")]
         ),
-        .target(name: "VshRunner", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI"]),
+        .target(name: "VshRunner", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI", "VerifyCassette"]),
         .executableTarget(
             name: "vsh",
             dependencies: [
                 "VshRunner",
                 "VerifySandbox",
                 "VerifyLiveHTTP",
+                "VerifyCassette",
                 "VerifyAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -121,6 +126,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .testTarget(name: "VerifyCassetteTests", dependencies: ["VerifyCassette", "VerifyAPI", "VerifySandbox"]),
         .testTarget(name: "VshSyntaxTests", dependencies: ["VshSyntax", "VerifyAPI"]),
         .testTarget(name: "VshRuntimeTests", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox"]),
         .testTarget(name: "EndToEndTests", dependencies: ["vsh", "vsh-sandbox"]),

@@ -72,4 +72,53 @@ public enum FileSystem {
             offset += written
         }
     }
+
+    /// Replaces (or creates) the file at `path` with `bytes` so that a crash or a kill at
+    /// any moment leaves either the old file or the new one, never a mix: the bytes go to a
+    /// temporary file beside it, which is synced to disk and then renamed over `path`.
+    /// Returns why it could not, as a message naming the path; the old file is untouched then.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) -> String? {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = (directory == "." && slash == nil ? "" : directory + "/") + ".\(name).tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { return "cannot write \(path): \(describeErrno())" }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let reason = describeErrno()
+                close(fd)
+                unlink(temporary)
+                return "cannot write \(path): \(reason)"
+            }
+            offset += written
+        }
+        guard fsync(fd) == 0 else {
+            let reason = describeErrno()
+            close(fd)
+            unlink(temporary)
+            return "cannot write \(path): \(reason)"
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let reason = describeErrno()
+            unlink(temporary)
+            return "cannot write \(path): \(reason)"
+        }
+        // The rename itself reaches the disk with the directory.
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)
+            close(directoryFD)
+        }
+        return nil
+    }
+
+    /// `permission denied`, from `errno`.
+    static func describeErrno() -> String {
+        String(cString: strerror(errno)).lowercased()
+    }
 }

@@ -1,4 +1,5 @@
 import VerifyAPI
+import VerifyCassette
 import VshRuntime
 import VshSyntax
 
@@ -12,8 +13,11 @@ public struct RunConfiguration: Sendable {
     public var variables: [String: String]
     /// The process environment.
     public var environment: [String: String]
-    /// A fresh transport for each file, so files share no state.
+    /// A fresh transport for each file, so files share no state. With ``cassette`` in
+    /// record mode, the transport that is recorded through; not used to replay.
     public var makeTransport: @Sendable (ScriptInput) throws(UsageError) -> any Transport
+    /// Record or replay, with which cassette; nil for neither.
+    public var cassette: CassetteOptions?
 
     public init(
         verbose: Bool = false, summary: Bool = true, variables: [String: String] = [:], environment: [String: String] = [:],
@@ -27,6 +31,41 @@ public struct RunConfiguration: Sendable {
     }
 }
 
+/// `--transport record|replay`, `--cassette`, `--overwrite`, `--strict`.
+public struct CassetteOptions: Sendable {
+    public enum Mode: Sendable, Equatable {
+        /// Send through the live transport and write what was exchanged. Refuses to
+        /// replace an existing cassette unless `overwrite`: re-recording costs money.
+        case record(overwrite: Bool)
+        /// Answer from the cassette. With `strict`, exchanges left unplayed fail the file (exit 3).
+        case replay(strict: Bool)
+    }
+
+    public var mode: Mode
+    /// `--cassette FILE`; nil: each script's path with `.har` for `.vsh`.
+    public var path: String?
+    /// The API root a recording is made against, kept in the cassette (`log._vsh.base_url`).
+    public var baseURL: String?
+
+    public init(mode: Mode, path: String? = nil, baseURL: String? = nil) {
+        self.mode = mode
+        self.path = path
+        self.baseURL = baseURL
+    }
+
+    /// The cassette of a script: `--cassette`, else `examples/a.vsh` → `examples/a.har`.
+    public func cassettePath(for input: ScriptInput) -> String? {
+        if let path { return path }
+        guard let script = input.path else { return nil }
+        return script.hasSuffix(".vsh") ? String(script.dropLast(4)) + ".har" : script + ".har"
+    }
+
+    /// The command that records `input`'s cassette again.
+    func rerecordCommand(for input: ScriptInput) -> String {
+        "vsh run --transport record --overwrite" + (path.map { " --cassette \($0)" } ?? "") + " \(input.name)"
+    }
+}
+
 /// What happened to one file.
 public struct FileResult: Sendable {
     public var input: ScriptInput
@@ -36,6 +75,8 @@ public struct FileResult: Sendable {
     public var assertions = 0
     /// `line 12: assertion failed`, for the result line.
     public var failure: String?
+    /// `recorded 4 exchanges in examples/a.har`, printed after the result line.
+    public var notes: [String] = []
 }
 
 /// Runs script files one after another, printing results to stdout and
@@ -56,10 +97,15 @@ public struct ScriptRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var results: [FileResult] = []
+        if let problem = refusedRecordings(inputs) {
+            console.err(problem)
+            return .usage
+        }
         for input in inputs {
             let result = await run(input)
             results.append(result)
             if configuration.summary { console.out(resultLine(result)) }
+            for note in result.notes { console.out("  \(note)\n") }
         }
         let worst = results.map(\.status).max() ?? .success
         if configuration.summary {
@@ -97,11 +143,13 @@ public struct ScriptRunner: Sendable {
         if configuration.verbose, configuration.summary { console.out(console.styled(input.name, .bold) + "\n") }
 
         let transport: any Transport
-        do {
-            transport = try configuration.makeTransport(input)
-        } catch {
-            console.err(printer.render(fileError: error.message, file: input.name))
-            result.status = .usage
+        switch makeTransport(for: input) {
+        case .success(let made): transport = made
+        case .failure(let failure):
+            console.err(printer.render(fileError: failure.message, file: failure.file))
+            result.status = failure.status
+            result.failure = failure.message
+            result.duration = clock.now - start
             return result
         }
         let counter = Counter()
@@ -117,10 +165,107 @@ public struct ScriptRunner: Sendable {
             result.status = error.exitCode == 4 ? .assertionFailed : .runtimeFailure
             result.failure = "line \(error.diagnostic.range.lowerBound.line): \(error.kind == .assertion ? "assertion failed" : "runtime failure")"
         }
+        finishCassette(transport, input: input, result: &result)
         result.requests = counter.requests
         result.assertions = counter.assertions
         result.duration = clock.now - start
         return result
+    }
+
+    // MARK: Cassettes
+
+    /// Why a file cannot start: a message about `file`, and the exit status.
+    struct SetupFailure: Error {
+        var file: String
+        var message: String
+        var status: ExitStatus
+    }
+
+    /// The file's transport: the configured one, or a recording through it, or a replay.
+    func makeTransport(for input: ScriptInput) -> Result<any Transport, SetupFailure> {
+        guard let cassette = configuration.cassette else {
+            do {
+                return .success(try configuration.makeTransport(input))
+            } catch {
+                return .failure(SetupFailure(file: input.name, message: error.message, status: .usage))
+            }
+        }
+        guard let path = cassette.cassettePath(for: input) else {
+            return .failure(SetupFailure(file: input.name, message: "a script read from standard input needs --cassette FILE", status: .usage))
+        }
+        switch cassette.mode {
+        case .record:
+            do {
+                return .success(RecordTransport(recordingThrough: try configuration.makeTransport(input)))
+            } catch {
+                return .failure(SetupFailure(file: input.name, message: error.message, status: .usage))
+            }
+        case .replay:
+            guard FileSystem.kind(of: path) != nil else {
+                return .failure(
+                    SetupFailure(
+                        file: path, message: "no such cassette (record it once: vsh run --transport record\(cassette.path.map { " --cassette \($0)" } ?? "") \(input.name))",
+                        status: .usage))
+            }
+            guard let bytes = FileSystem.contents(of: path) else {
+                return .failure(SetupFailure(file: path, message: "cannot read the cassette", status: .usage))
+            }
+            do {
+                let loaded = try HARFormat.decode(bytes)
+                return .success(ReplayTransport(cassette: loaded, cassetteName: path, rerecordCommand: cassette.rerecordCommand(for: input)))
+            } catch {
+                return .failure(SetupFailure(file: path, message: "not a cassette vsh can replay: \(error.message)", status: .malformedInput))
+            }
+        }
+    }
+
+    /// After a file ran: a recording is written, a replay's unplayed exchanges reported.
+    func finishCassette(_ transport: any Transport, input: ScriptInput, result: inout FileResult) {
+        guard let cassette = configuration.cassette, let path = cassette.cassettePath(for: input) else { return }
+        if let recorder = transport as? RecordTransport {
+            let recording = recorder.cassette(script: input.name, baseURL: cassette.baseURL)
+            guard !recording.exchanges.isEmpty else {
+                result.notes.append("nothing was exchanged, so \(path) was not written")
+                return
+            }
+            if let problem = FileSystem.writeAtomically(HARFormat.encode(recording), to: path) {
+                console.err(printer.render(fileError: problem, file: path))
+                result.status = max(result.status, .runtimeFailure)
+                result.failure = result.failure ?? "cannot write \(path)"
+                return
+            }
+            let count = recording.exchanges.count
+            result.notes.append("recorded \(count) \(count == 1 ? "exchange" : "exchanges") in \(path)")
+        } else if let replay = transport as? ReplayTransport, result.status == .success || result.status == .assertionFailed {
+            let unplayed = replay.unplayed
+            guard !unplayed.isEmpty else { return }
+            let strict = cassette.mode == .replay(strict: true)
+            let count = unplayed.count == 1 ? "1 recorded exchange was" : "\(unplayed.count) recorded exchanges were"
+            var text = printer.render(fileError: "\(count) not replayed", file: path, severity: strict ? .error : .warning)
+            for exchange in unplayed {
+                text += "  \(exchange.request.requestLine)\(exchange.line.map { " (recorded from line \($0))" } ?? "")\n"
+            }
+            if !strict { text += "  (--strict makes this an error)\n" }
+            console.err(text)
+            if strict {
+                result.status = max(result.status, .runtimeFailure)
+                result.failure = result.failure ?? "\(unplayed.count) unplayed"
+            }
+        }
+    }
+
+    /// `record` without `--overwrite` refuses before anything is sent when a cassette exists.
+    func refusedRecordings(_ inputs: [ScriptInput]) -> String? {
+        guard let cassette = configuration.cassette, cassette.mode == .record(overwrite: false) else { return nil }
+        let existing = Set(inputs.compactMap { cassette.cassettePath(for: $0) }.filter { FileSystem.kind(of: $0) != nil })
+        guard !existing.isEmpty else { return nil }
+        var text = ""
+        for path in existing.sorted() {
+            text += printer.render(
+                fileError: "cassette exists; recording again sends real requests (and paid messages): pass --overwrite to replace it",
+                file: path)
+        }
+        return text
     }
 
     /// Parses and checks files without running them (`vsh check`).

@@ -2,6 +2,7 @@ import ArgumentParser
 import NIOCore
 import NIOPosix
 import VerifyAPI
+import VerifyCassette
 import VerifyLiveHTTP
 import VerifySandbox
 import VshRunner
@@ -40,11 +41,42 @@ struct ScriptOptions: ParsableArguments {
         help: ArgumentHelp("Live: the most sessions one run may create, each a paid message (default 10).", valueName: "N"))
     var maxSessions: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Record/replay: the cassette (HAR file); default: the script's path with .har for .vsh.", valueName: "FILE"))
+    var cassette: String?
+
+    @Flag(help: "Record: replace an existing cassette (re-recording sends real, paid messages).")
+    var overwrite = false
+
+    @Flag(help: "Replay: recorded exchanges the script did not use are an error (exit 3), not a warning.")
+    var strict = false
+
     @Flag(name: .customLong("no-color"), help: "Never colour the output (also: NO_COLOR in the environment).")
     var noColor = false
 
+    /// The cassette flags fit the transport and the inputs; else a usage error.
+    func validateCassetteFlags(inputs: [ScriptInput]) throws {
+        switch transport {
+        case .record, .replay:
+            if cassette != nil, inputs.count > 1 {
+                throw UsageFailure("--cassette names one cassette, for one script; without it each script has its own (a.vsh → a.har)")
+            }
+            if cassette == nil, inputs.contains(.standardInput) {
+                throw UsageFailure("a script read from standard input needs --cassette FILE to \(transport.rawValue)")
+            }
+            if overwrite, transport == .replay { throw UsageFailure("--overwrite applies to --transport record") }
+            if strict, transport == .record { throw UsageFailure("--strict applies to --transport replay") }
+        case .sandbox, .live:
+            for (flag, given) in [("--cassette", cassette != nil), ("--overwrite", overwrite), ("--strict", strict)] where given {
+                throw UsageFailure("\(flag) applies to --transport record and replay")
+            }
+        }
+    }
+
     /// Runs the inputs and returns the exit status.
     func execute(inputs: [ScriptInput], summary: Bool, verbose: Bool = false) throws -> ExitStatus {
+        try validateCassetteFlags(inputs: inputs)
         let environment = ProcessEnvironment.current()
         let console = Console.standard(noColorFlag: noColor, environment: environment)
         let variables: [String: String]
@@ -62,7 +94,7 @@ struct ScriptOptions: ParsableArguments {
                 makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox()) })
             let runner = ScriptRunner(console: console, configuration: configuration)
             return runBlocking { await runner.run(inputs) }
-        case .live:
+        case .live, .record:
             // Run the interpreter's tasks on the event loop that AsyncHTTPClient uses, so a
             // request does not hop between threads twice (measured: 8 context switches per
             // request without this). Only here: the embedded sandbox needs no event loop.
@@ -72,17 +104,29 @@ struct ScriptOptions: ParsableArguments {
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
             // One transport for the whole run: one connection pool, one spend guard.
             let live = try makeLiveTransport(environment: environment)
-            let configuration = RunConfiguration(
+            var configuration = RunConfiguration(
                 verbose: verbose, summary: summary, variables: variables, environment: environment,
                 makeTransport: { _ in live })
+            if transport == .record {
+                configuration.cassette = CassetteOptions(
+                    mode: .record(overwrite: overwrite), path: cassette, baseURL: live.configuration.baseURL.description)
+            }
             let runner = ScriptRunner(console: console, configuration: configuration)
             return runBlocking {
                 let status = await runner.run(inputs)
                 await live.shutdown()
                 return status
             }
-        case .record, .replay:
-            throw UsageFailure("the \(transport.rawValue) transport is not available in this version of vsh; use `--transport sandbox` or `--transport live`")
+        case .replay:
+            for (flag, given) in [("--base-url", baseURL != nil), ("--timeout", timeout != nil), ("--max-sessions", maxSessions != nil)] where given {
+                throw UsageFailure("\(flag) applies to --transport live and record; replay sends nothing over the network")
+            }
+            var configuration = RunConfiguration(
+                verbose: verbose, summary: summary, variables: variables, environment: environment,
+                makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox()) })
+            configuration.cassette = CassetteOptions(mode: .replay(strict: strict), path: cassette)
+            let runner = ScriptRunner(console: console, configuration: configuration)
+            return runBlocking { await runner.run(inputs) }
         }
     }
 

@@ -15,7 +15,7 @@ struct VSH: ParsableCommand {
             3 runtime failure, 4 assertion failed.
             """,
         version: "vsh \(VshVersion.current)",
-        subcommands: [Run.self, Check.self, Sandbox.self]
+        subcommands: [Run.self, Check.self, CassetteCommand.self, Sandbox.self]
     )
 
     @OptionGroup var script: ScriptOptions

@@ -1,0 +1,125 @@
+import HTTPTypes
+import Synchronization
+import VerifyAPI
+
+/// Sends through another transport (live, in practice) and keeps every exchange, with
+/// its secrets taken out, for ``cassette(script:baseURL:)``.
+///
+/// What is never kept: the `Authorization`, `Proxy-Authorization`, `Cookie` and
+/// `Set-Cookie` headers, and the auth token wherever else it appears (`[redacted]`).
+/// The auth_id becomes ``Cassette/authIDPlaceholder`` in paths, bodies and headers.
+public final class RecordTransport: Transport {
+    public let inner: any Transport
+    private let state = Mutex(Recording())
+
+    struct Recording {
+        var exchanges: [Exchange] = []
+        /// Session uuid (lower case) to the code `$otp` stood for.
+        var codes: [String: String] = [:]
+        /// Every auth_id and token seen in a request, to take out of what is kept.
+        var authIDs: Set<String> = []
+        var tokens: Set<String> = []
+    }
+
+    /// Headers never written to a cassette, whatever their value.
+    public static let droppedHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
+
+    public init(recordingThrough inner: any Transport) {
+        self.inner = inner
+    }
+
+    public var name: String { "record" }
+    public var needsCredentials: Bool { inner.needsCredentials }
+
+    public func send(_ request: APIRequest) async throws(TransportError) -> APIResponse {
+        let startedAt = Timestamp.now()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let response = try await inner.send(request)
+        let duration = clock.now - start
+        state.withLock { recording in
+            if let (authID, token) = Self.credentials(request) {
+                recording.authIDs.insert(authID)
+                if !token.isEmpty { recording.tokens.insert(token) }
+            }
+            if let authID = AuthIDPath.placeholding(request.path).authID { recording.authIDs.insert(authID) }
+            let scrub = Scrubber(authIDs: recording.authIDs, tokens: recording.tokens)
+            recording.exchanges.append(
+                Exchange(
+                    startedAt: startedAt, duration: duration,
+                    request: RecordedRequest(
+                        method: request.method, path: scrub(AuthIDPath.placeholding(request.path).path),
+                        query: request.query.map { QueryItem(scrub($0.name), scrub($0.value)) },
+                        headers: scrub(request.headerFields), body: request.bodyText.map { scrub($0) }),
+                    response: RecordedResponse(
+                        status: response.status, headers: scrub(response.headerFields),
+                        body: scrub(String(decoding: response.body, as: UTF8.self))),
+                    line: request.origin?.line))
+        }
+        return response
+    }
+
+    public func sleep(for duration: Duration) async throws(TransportError) {
+        try await inner.sleep(for: duration)
+    }
+
+    /// The inner transport's code (the environment or the person at the keyboard),
+    /// kept for replay.
+    public func deliveredCode(for session: DeliveredCodeQuery) async throws(TransportError) -> String {
+        let code = try await inner.deliveredCode(for: session)
+        state.withLock { $0.codes[session.sessionUUID.lowercased()] = code }
+        return code
+    }
+
+    /// How many exchanges were recorded so far.
+    public var count: Int { state.withLock { $0.exchanges.count } }
+
+    /// The recording: each code `$otp` stood for is kept on the exchange that created its session.
+    public func cassette(script: String?, baseURL: String?) -> Cassette {
+        state.withLock { recording in
+            let scrub = Scrubber(authIDs: recording.authIDs, tokens: recording.tokens)
+            var exchanges = recording.exchanges
+            for index in exchanges.indices {
+                guard exchanges[index].request.method == .post,
+                    let uuid = exchanges[index].response.json?["session_uuid"]?.stringValue?.lowercased(),
+                    let code = recording.codes[uuid], exchanges.firstIndex(where: { $0.response.json?["session_uuid"]?.stringValue?.lowercased() == uuid }) == index
+                else { continue }
+                exchanges[index].otp = code
+            }
+            return Cassette(script: script, baseURL: baseURL.map { scrub($0) }, exchanges: exchanges)
+        }
+    }
+
+    /// The auth_id and token of a request's `Authorization: Basic` header.
+    static func credentials(_ request: APIRequest) -> (authID: String, token: String)? {
+        guard let header = request.headerFields[.authorization], header.lowercased().hasPrefix("basic "),
+            let decoded = Base64.decode(header.dropFirst(6).filter { $0 != " " }),
+            let text = String(validating: decoded, as: UTF8.self), let colon = text.firstIndex(of: ":")
+        else { return nil }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+}
+
+/// Takes the credentials out of text on its way into a cassette.
+struct Scrubber {
+    let authIDs: Set<String>
+    let tokens: Set<String>
+
+    func callAsFunction(_ text: String) -> String {
+        var out = text
+        // Longest first, so that a token containing an auth_id is taken out whole.
+        // The sandbox's documented default token is no secret, and would mangle "vsh-sandbox".
+        for token in tokens.sorted(by: { $0.count > $1.count }) where token.count >= 4 && token != "sandbox" {
+            out = out.replacing(token, with: "[redacted]")
+        }
+        for authID in authIDs where !authID.isEmpty { out = out.replacing(authID, with: Cassette.authIDPlaceholder) }
+        return out
+    }
+
+    func callAsFunction(_ fields: HTTPFields) -> [Header] {
+        fields.compactMap { field in
+            guard !RecordTransport.droppedHeaders.contains(field.name.canonicalName) else { return nil }
+            return Header(field.name.rawName, self(field.value))
+        }
+    }
+}

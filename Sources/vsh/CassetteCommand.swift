@@ -1,0 +1,76 @@
+import ArgumentParser
+import VerifyAPI
+import VerifyCassette
+import VshRunner
+
+/// `vsh cassette show|lint FILE`.
+struct CassetteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cassette",
+        abstract: "Read and check recordings (HAR cassettes) made by --transport record.",
+        discussion: "Reference: docs/cassettes.md.",
+        subcommands: [Show.self, Lint.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a cassette as a readable transcript: each request, its status, the bodies as indented JSON.",
+            discussion: "Exit codes: 0 printed, 1 no such file, 2 not a cassette.")
+
+        @Argument(help: ArgumentHelp("The cassette (HAR file).", valueName: "FILE"))
+        var file: String
+
+        func run() throws {
+            let cassette = try CassetteCommand.load(file)
+            Console.standard(noColorFlag: true, environment: [:]).out(Transcript.render(cassette, name: file))
+        }
+    }
+
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fail if a HAR file holds a secret: credential headers, Basic credentials, a real-looking auth_id, a token.",
+            discussion: """
+                Looks at every string, also inside URL-encoded and base64 text, and prints each
+                finding with its JSON path (never the secret itself).
+                Exit codes: 0 clean, 1 no such file, 2 not JSON, 4 findings.
+                """)
+
+        @Argument(help: ArgumentHelp("The HAR file.", valueName: "FILE"))
+        var file: String
+
+        func run() throws {
+            let bytes = try CassetteCommand.read(file)
+            let document: JSONValue
+            do {
+                document = try JSONValue(parsing: bytes)
+            } catch {
+                throw UsageFailure("\(file): not JSON (\(error.description))", status: .malformedInput)
+            }
+            let findings = CassetteLint.findings(in: document)
+            let console = Console.standard(noColorFlag: false, environment: ProcessEnvironment.current())
+            guard !findings.isEmpty else {
+                console.out("\(file): no secrets found\n")
+                return
+            }
+            for finding in findings { console.out("\(file): \(finding.path): \(finding.message)\n") }
+            console.out("\(findings.count) \(findings.count == 1 ? "finding" : "findings"); a cassette must hold no credentials\n")
+            throw ExitCode(ExitStatus.assertionFailed.rawValue)
+        }
+    }
+
+    static func read(_ file: String) throws -> [UInt8] {
+        guard FileSystem.kind(of: file) != nil else { throw UsageFailure("no such file: \(file)") }
+        guard let bytes = FileSystem.contents(of: file) else { throw UsageFailure("cannot read \(file)") }
+        guard bytes.count <= HARFormat.maxSize else {
+            throw UsageFailure("\(file): too large for a cassette (\(bytes.count >> 20) MiB)", status: .malformedInput)
+        }
+        return bytes
+    }
+
+    static func load(_ file: String) throws -> Cassette {
+        do {
+            return try HARFormat.decode(try read(file))
+        } catch let error as CassetteError {
+            throw UsageFailure("\(file): not a cassette vsh can read: \(error.message)", status: .malformedInput)
+        }
+    }
+}
