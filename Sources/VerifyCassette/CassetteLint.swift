@@ -40,7 +40,8 @@ public enum CassetteLint {
             if let name = value["name"]?.stringValue, value["value"] != nil, secretHeaders.contains(name.lowercased()) {
                 let content = value["value"]?.stringValue ?? ""
                 if !content.isEmpty {
-                    findings.append(LintFinding(path: path, message: "a \(name) header (headers that carry credentials are never recorded)"))
+                    let article = "aeiou".contains(name.lowercased().first ?? "x") ? "an" : "a"
+                    findings.append(LintFinding(path: path, message: "\(article) \(name) header (headers that carry credentials are never recorded)"))
                 }
             }
             for (key, inner) in pairs {
@@ -81,9 +82,13 @@ public enum CassetteLint {
         for word in words {
             let candidate = String(word)
             if harmless.contains(candidate) { continue }
-            if isAuthID(candidate) {
-                messages.append("a real-looking auth_id (\(mask(candidate)))")
-            } else if looksLikeToken(candidate) {
+            if isAuthID(candidate) { messages.append("a real-looking auth_id (\(mask(candidate)))") }
+        }
+        // Tokens are runs of letters and digits only: a uuid or a temporary folder's name
+        // (`vsh-e2e-EF76F592-…`) splits at its dashes.
+        for run in text.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }) {
+            let candidate = String(run)
+            if !isAuthID(candidate), looksLikeToken(candidate) {
                 messages.append("something shaped like a token (\(mask(candidate)), \(candidate.count) characters)")
             }
         }
@@ -115,11 +120,11 @@ public enum CassetteLint {
     }
 
     /// 24 or more letters and digits with upper case, lower case and digits mixed:
-    /// how API tokens look (Plivo's are 40). A uuid is not one (hex and dashes).
+    /// how API tokens look (Plivo's are 40).
     static func looksLikeToken(_ word: String) -> Bool {
-        guard word.utf8.count >= 24, !UUIDText.isUUID(word) else { return false }
+        guard word.utf8.count >= 24 else { return false }
         let bytes = word.utf8
-        guard bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else { return false }
+        guard bytes.allSatisfy({ isAlphanumeric($0) }) else { return false }
         let upper = bytes.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
         let lower = bytes.contains { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
         let digit = bytes.contains { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }

@@ -125,6 +125,13 @@ public enum HARFormat {
 
     /// Type-checked access to the parsed document, with the JSON path in every error.
     struct Reader {
+        /// `a number`, `an object`, `null`.
+        func described(_ value: JSONValue) -> String {
+            let name = value.typeName
+            if name == "null" { return name }
+            return ("aeiou".contains(name.first ?? "x") ? "an " : "a ") + name
+        }
+
         func value(_ value: JSONValue?, at path: String) throws(CassetteError) -> JSONValue {
             guard let value else { throw CassetteError("\(path): missing") }
             return value
@@ -132,25 +139,25 @@ public enum HARFormat {
 
         func object(_ value: JSONValue?, at path: String) throws(CassetteError) -> JSONValue {
             let value = try self.value(value, at: path)
-            guard case .object = value else { throw CassetteError("\(path): expected an object, found \(value.typeName)") }
+            guard case .object = value else { throw CassetteError("\(path): expected an object, found \(described(value))") }
             return value
         }
 
         func array(_ value: JSONValue?, at path: String) throws(CassetteError) -> [JSONValue] {
             let value = try self.value(value, at: path)
-            guard case .array(let items) = value else { throw CassetteError("\(path): expected an array, found \(value.typeName)") }
+            guard case .array(let items) = value else { throw CassetteError("\(path): expected an array, found \(described(value))") }
             return items
         }
 
         func string(_ value: JSONValue?, at path: String) throws(CassetteError) -> String {
             let value = try self.value(value, at: path)
-            guard case .string(let text) = value else { throw CassetteError("\(path): expected a string, found \(value.typeName)") }
+            guard case .string(let text) = value else { throw CassetteError("\(path): expected a string, found \(described(value))") }
             return text
         }
 
         func integer(_ value: JSONValue?, at path: String) throws(CassetteError) -> Int {
             let value = try self.value(value, at: path)
-            guard let number = value.intValue else { throw CassetteError("\(path): expected a whole number, found \(value.typeName)") }
+            guard let number = value.intValue else { throw CassetteError("\(path): expected a whole number, found \(described(value))") }
             return number
         }
 
@@ -173,7 +180,7 @@ public enum HARFormat {
             var milliseconds = 0.0
             if let time = entry["time"] {
                 guard let number = time.numberValue, number.isFinite, number >= 0 else {
-                    throw CassetteError("\(path).time: expected a number of milliseconds, found \(time.typeName)")
+                    throw CassetteError("\(path).time: expected a number of milliseconds, found \(described(time))")
                 }
                 milliseconds = number
             }

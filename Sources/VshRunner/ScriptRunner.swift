@@ -223,6 +223,12 @@ public struct ScriptRunner: Sendable {
     func finishCassette(_ transport: any Transport, input: ScriptInput, result: inout FileResult) {
         guard let cassette = configuration.cassette, let path = cassette.cassettePath(for: input) else { return }
         if let recorder = transport as? RecordTransport {
+            // Only a run that reached its end replaces a cassette: one cut short by a network
+            // error would replace a whole recording with half of one.
+            guard result.status == .success || result.status == .assertionFailed else {
+                result.notes.append("the run failed, so \(path) was not written")
+                return
+            }
             let recording = recorder.cassette(script: input.name, baseURL: cassette.baseURL)
             guard !recording.exchanges.isEmpty else {
                 result.notes.append("nothing was exchanged, so \(path) was not written")

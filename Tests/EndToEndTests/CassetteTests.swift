@@ -1,0 +1,245 @@
+import Foundation
+import Testing
+
+/// `--transport record|replay` and `vsh cassette`, through the built binaries.
+struct CassetteTests {
+    /// A token that must never reach a cassette, and the server started with it.
+    static let token = "Kx7pQ2mZ9wLs4vNb8tRc1yHd6gFj3aEu0oIiPqWe"
+    static let account = "MA7REC0RD1NG00000000"
+
+    static func recordEnvironment() -> [String: String] {
+        ["PLIVO_AUTH_ID": account, "PLIVO_AUTH_TOKEN": token, "VSH_OTP": LiveTransportTests.code]
+    }
+
+    static let script = """
+        session create recipient=+14155550100
+        assert status == 202
+        validate 000000
+        assert status == 400
+        session get
+        assert body.status == "in-progress"
+        validate $otp
+        assert status == 200
+        sleep 1s
+        session get
+        assert body.status == "verified"
+
+        """
+
+    @Test func everyExampleReplaysOfflineFromItsCassette() throws {
+        // No credentials, no server, no network: the cassettes beside the examples answer.
+        let outcome = try VshProcess.run(["run", "--transport", "replay", "--strict", "examples"])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(outcome.stdout.contains("\(ExamplesTests.examples.count) passed, 0 failed"))
+        #expect(outcome.stderr.isEmpty)
+        for example in ExamplesTests.examples {
+            let har = "examples/" + example.replacingOccurrences(of: ".vsh", with: ".har")
+            let lint = try VshProcess.run(["cassette", "lint", har])
+            #expect(lint.status == 0, "\(har): \(lint.stdout)")
+        }
+    }
+
+    @Test(.enabled(if: SandboxProcess.isBuilt))
+    func aRecordingHoldsNoSecretAndReplaysWithoutTheServer() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let script = try dir.write("flow.vsh", Self.script)
+        try SandboxProcess.withServer(["--otp", LiveTransportTests.code, "--token", Self.token]) { url in
+            let outcome = try VshProcess.run(["run", "--transport", "record", "--base-url", url, script], environment: Self.recordEnvironment())
+            #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+            #expect(outcome.stdout.contains("recorded 5 exchanges in \(dir.path)/flow.har"))
+        }
+        let har = try String(contentsOfFile: dir.appendingPathComponent("flow.har").path, encoding: .utf8)
+        #expect(!har.contains(Self.token))
+        #expect(!har.contains(Self.account))
+        #expect(!har.lowercased().contains("authorization"))
+        #expect(!har.contains(Data("\(Self.account):\(Self.token)".utf8).base64EncodedString()))
+        #expect(har.contains("\"otp\": \"\(LiveTransportTests.code)\""))
+
+        // Replayed with nothing but the cassette, under another auth_id.
+        let replayed = try VshProcess.run(["run", "--transport", "replay", "--strict", script], environment: ["PLIVO_AUTH_ID": "SA0THER0000000000000"])
+        #expect(replayed.status == 0, "stderr: \(replayed.stderr)")
+        let lint = try VshProcess.run(["cassette", "lint", dir.appendingPathComponent("flow.har").path])
+        #expect(lint.status == 0, "\(lint.stdout)")
+        let show = try VshProcess.run(["cassette", "show", dir.appendingPathComponent("flow.har").path])
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("→ 400 Bad Request"))
+        #expect(show.stdout.contains("\"status\": \"verified\""))
+    }
+
+    @Test(.enabled(if: SandboxProcess.isBuilt))
+    func aRecordingThatFailsMidwayIsNotWritten() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let script = try dir.write("flow.vsh", "session create recipient=+14155550100\nsession get 00000000-0000-4000-8000-000000000000\n")
+        let before = "{\"log\": {\"version\": \"1.2\", \"entries\": []}}\n"
+        let harPath = try dir.write("flow.har", before)
+        try SandboxProcess.withServer(["--otp", LiveTransportTests.code, "--token", Self.token]) { url in
+            let outcome = try VshProcess.run(
+                ["run", "--transport", "record", "--overwrite", "--base-url", url, script], environment: Self.recordEnvironment())
+            #expect(outcome.status == 3)
+            #expect(outcome.stdout.contains("the run failed, so \(harPath) was not written"), "stdout: \(outcome.stdout)")
+        }
+        #expect(try String(contentsOfFile: harPath, encoding: .utf8) == before)
+    }
+
+    @Test(.enabled(if: SandboxProcess.isBuilt))
+    func recordRefusesToReplaceACassetteUnlessTold() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let script = try dir.write("flow.vsh", Self.script)
+        let harPath = try dir.write("flow.har", "{\"log\": {\"entries\": []}}")
+        try SandboxProcess.withServer(["--otp", LiveTransportTests.code, "--token", Self.token]) { url in
+            let refused = try VshProcess.run(["run", "--transport", "record", "--base-url", url, script], environment: Self.recordEnvironment())
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("flow.har: error: cassette exists; recording again sends real requests (and paid messages): pass --overwrite to replace it"))
+            #expect(try String(contentsOfFile: harPath, encoding: .utf8) == "{\"log\": {\"entries\": []}}")
+
+            let replaced = try VshProcess.run(
+                ["run", "--transport", "record", "--overwrite", "--base-url", url, script], environment: Self.recordEnvironment())
+            #expect(replaced.status == 0, "stderr: \(replaced.stderr)")
+            #expect(try String(contentsOfFile: harPath, encoding: .utf8).contains("\"entries\": ["))
+        }
+    }
+
+    @Test func aKilledRecordingLeavesThePreviousCassetteWhole() throws {
+        // A server that accepts the connection and never answers: vsh waits inside the
+        // first request when it is killed.
+        let listener = try StalledListener()
+        defer { listener.close() }
+        let dir = try VshProcess.temporaryDirectory()
+        let script = try dir.write("flow.vsh", Self.script)
+        let before = "{\"log\": {\"version\": \"1.2\", \"entries\": []}}\n"
+        let harPath = try dir.write("flow.har", before)
+        // SIGKILL: nothing can run after it. (SIGINT and SIGTERM reach vsh ignored or blocked
+        // when the test runner itself runs in the background or on a Dispatch thread; they stop
+        // vsh the same way, before anything is written, since a cassette is only written at the end.)
+        for signal in [SIGKILL] {
+            let process = Process()
+            process.executableURL = VshProcess.binary
+            process.arguments = ["run", "--transport", "record", "--overwrite", "--base-url", "http://127.0.0.1:\(listener.port)", script]
+            var environment = ProcessInfo.processInfo.environment
+            for (key, value) in Self.recordEnvironment() { environment[key] = value }
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: 0.5)
+            #expect(process.isRunning, "vsh should be waiting for the stalled server")
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            #expect(try String(contentsOfFile: harPath, encoding: .utf8) == before, "after signal \(signal)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["flow.har", "flow.vsh"])
+        }
+    }
+
+    @Test func aMissIsARuntimeFailureThatSaysWhatDifferedAndHowToReRecord() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let original = try String(contentsOfFile: VshProcess.root.appendingPathComponent("examples/02-wrong-code-then-right.vsh").path, encoding: .utf8)
+        let script = try dir.write("02.vsh", original.replacingOccurrences(of: "recipient=+447700900123", with: "recipient=+447700900999"))
+        try FileManager.default.copyItem(
+            atPath: VshProcess.root.appendingPathComponent("examples/02-wrong-code-then-right.har").path, toPath: dir.appendingPathComponent("02.har").path)
+        #expect(original.contains("recipient=+447700900123"), "the example changed: pick another field to alter")
+        let outcome = try VshProcess.run(["run", "--transport", "replay", script])
+        #expect(outcome.status == 3)
+        #expect(outcome.stderr.contains("02.vsh:"))
+        #expect(outcome.stderr.contains("error: no recorded exchange in \(dir.path)/02.har matches POST /v1/Account/{auth_id}/Verify/Session/"))
+        #expect(outcome.stderr.contains("nearest recorded exchange: #1 POST /v1/Account/{auth_id}/Verify/Session/"))
+        #expect(outcome.stderr.contains("body.recipient: recorded \"+447700900123\", sent \"+447700900999\""))
+        #expect(outcome.stderr.contains("record it again: vsh run --transport record --overwrite \(script)"))
+    }
+
+    @Test(arguments: [
+        ("not json", "not JSON"),
+        ("{\"log\": {\"entries\": [{\"request\": ", "not JSON"),
+        ("{\"log\": []}", "log: expected an object, found an array"),
+        ("{\"log\": {\"entries\": [{\"request\": {\"method\": \"GET\"}}]}}", "log.entries[0].request.url: missing"),
+    ])
+    func aMalformedCassetteIsExit2NamingTheFile(_ content: String, _ message: String) throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let script = try dir.write("a.vsh", "session list\n")
+        let har = try dir.write("a.har", content)
+        let replay = try VshProcess.run(["run", "--transport", "replay", script])
+        #expect(replay.status == 2)
+        #expect(replay.stderr.contains("\(har): error: not a cassette vsh can replay: \(message)"), "stderr: \(replay.stderr)")
+        #expect(!replay.signaled)
+        let show = try VshProcess.run(["cassette", "show", har])
+        #expect(show.status == 2)
+        #expect(show.stderr.contains(har))
+    }
+
+    @Test func aHugeCassetteIsRefusedWithoutACrash() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let script = try dir.write("a.vsh", "session list\n")
+        let url = dir.appendingPathComponent("a.har")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: 65 << 20)
+        try handle.close()
+        let replay = try VshProcess.run(["run", "--transport", "replay", script])
+        #expect(replay.status == 2)
+        #expect(replay.stderr.contains("too large"), "stderr: \(replay.stderr)")
+    }
+
+    @Test func lintFindsSecretsAndExits4() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let basic = Data("\(Self.account):\(Self.token)".utf8).base64EncodedString()
+        let har = try dir.write("leak.har", """
+            {"log": {"version": "1.2", "entries": [{"request": {"method": "GET", "url": "/v1/Account/\(Self.account)/Verify/Session/",
+             "headers": [{"name": "Authorization", "value": "Basic \(basic)"}]}, "response": {"status": 200}}]}}
+            """)
+        let lint = try VshProcess.run(["cassette", "lint", har])
+        #expect(lint.status == 4)
+        #expect(lint.stdout.contains("\(har): log.entries[0].request.url: a real-looking auth_id (MA7R…)"))
+        #expect(lint.stdout.contains("\(har): log.entries[0].request.headers[0]: an Authorization header"))
+        #expect(!lint.stdout.contains(Self.token))
+        #expect(try VshProcess.run(["cassette", "lint", dir.appendingPathComponent("none.har").path]).status == 1)
+    }
+
+    @Test(arguments: [
+        (["run", "--transport", "replay", "--cassette", "x.har", "examples/01-quickstart.vsh", "examples/02-wrong-code-then-right.vsh"], "--cassette names one cassette"),
+        (["run", "--transport", "replay", "-"], "a script read from standard input needs --cassette FILE"),
+        (["run", "--transport", "replay", "--overwrite", "examples/01-quickstart.vsh"], "--overwrite applies to --transport record"),
+        (["run", "--transport", "record", "--strict", "examples/01-quickstart.vsh"], "--strict applies to --transport replay"),
+        (["run", "--cassette", "x.har", "examples/01-quickstart.vsh"], "--cassette applies to --transport record and replay"),
+        (["run", "--transport", "replay", "--base-url", "http://127.0.0.1:1", "examples/01-quickstart.vsh"], "replay sends nothing over the network"),
+        (["run", "--transport", "replay", "/tmp/vsh-no-such-dir/a.vsh"], "no such file"),
+    ])
+    func cassetteFlagsThatDoNotFitAreUsageErrors(_ arguments: [String], _ message: String) throws {
+        let outcome = try VshProcess.run(arguments)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains(message), "stderr: \(outcome.stderr)")
+    }
+
+    @Test func replayWithoutACassetteSaysHowToRecordOne() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let script = try dir.write("a.vsh", "session list\n")
+        let outcome = try VshProcess.run(["run", "--transport", "replay", script])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("a.har: error: no such cassette (record it once: vsh run --transport record \(script))"))
+    }
+}
+
+/// A loopback socket that accepts connections (the kernel does) and never answers.
+final class StalledListener {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) } }
+        guard bound == 0, listen(socketFD, 16) == 0 else {
+            Glibc.close(socketFD)
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) } }
+        fd = socketFD
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        Glibc.close(fd)
+    }
+}

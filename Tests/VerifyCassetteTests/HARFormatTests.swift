@@ -1,0 +1,80 @@
+import VerifyAPI
+import VerifyCassette
+import Testing
+
+@Suite struct HARFormatTests {
+    @Test func aCassetteReadsBackAsItWasWritten() async throws {
+        let (cassette, _) = try await recordedFlow()
+        let read = try HARFormat.decode(HARFormat.encode(cassette))
+        #expect(read.script == cassette.script)
+        #expect(read.baseURL == cassette.baseURL)
+        #expect(read.exchanges.map(\.request) == cassette.exchanges.map(\.request))
+        #expect(read.exchanges.map(\.response) == cassette.exchanges.map(\.response))
+        #expect(read.exchanges.map(\.line) == cassette.exchanges.map(\.line))
+        #expect(read.exchanges.map(\.otp) == cassette.exchanges.map(\.otp))
+        #expect(read.exchanges.map(\.startedAt) == cassette.exchanges.map(\.startedAt))
+    }
+
+    @Test func theFileIsHAR12AsViewersExpectIt() async throws {
+        let (cassette, _) = try await recordedFlow()
+        let har = try JSONValue(parsing: HARFormat.encode(cassette))
+        #expect(har["log"]?["version"] == "1.2")
+        #expect(har["log"]?["creator"]?["name"] == "vsh")
+        let entry = try #require(har["log"]?["entries"]?[0])
+        for key in ["startedDateTime", "time", "request", "response", "cache", "timings"] { #expect(entry[key] != nil, "missing \(key)") }
+        for key in ["method", "url", "httpVersion", "cookies", "headers", "queryString", "headersSize", "bodySize", "postData"] {
+            #expect(entry["request"]?[key] != nil, "missing request.\(key)")
+        }
+        for key in ["status", "statusText", "httpVersion", "cookies", "headers", "content", "redirectURL", "headersSize", "bodySize"] {
+            #expect(entry["response"]?[key] != nil, "missing response.\(key)")
+        }
+        #expect(entry["response"]?["statusText"] == "Accepted")
+        #expect(entry["_vsh"]?["line"] == 1)
+        #expect(entry["request"]?["url"] == "http://127.0.0.1:8790/v1/Account/{auth_id}/Verify/Session/")
+        let list = try #require(har["log"]?["entries"]?[6])
+        #expect(list["request"]?["queryString"]?[0]?["name"] == "status")
+    }
+
+    @Test(arguments: [
+        ("", "empty file, not a HAR cassette"),
+        ("{\"log\": ", "not JSON"),
+        ("[1, 2]", "log: missing"),
+        ("{\"log\": {\"entries\": 3}}", "log.entries: expected an array, found a number"),
+        ("{\"log\": {\"entries\": [{\"request\": {\"method\": 1}}]}}", "log.entries[0].request.method: expected a string, found a number"),
+        ("{\"log\": {\"entries\": [{\"request\": {\"method\": \"GET\", \"url\": \"/x/\"}}]}}", "log.entries[0].response: missing"),
+        ("{\"log\": {\"entries\": [{\"request\": {\"method\": \"GET\", \"url\": \"/x/\"}, \"response\": {\"status\": 999}}]}}", "log.entries[0].response.status: 999 is not an HTTP status"),
+        ("{\"log\": {\"version\": \"2.0\", \"entries\": []}}", "log.version: HAR 2.0 is not supported"),
+    ])
+    func malformedCassettesSayWhatAndWhere(_ text: String, _ expected: String) {
+        #expect {
+            try HARFormat.decode(Array(text.utf8))
+        } throws: { error in
+            (error as? CassetteError)?.message.contains(expected) == true
+        }
+    }
+
+    @Test func aHugeFileIsRefusedBeforeParsing() {
+        let huge = [UInt8](repeating: UInt8(ascii: " "), count: HARFormat.maxSize + 1)
+        #expect {
+            try HARFormat.decode(huge)
+        } throws: { error in
+            (error as? CassetteError)?.message.contains("too large") == true
+        }
+    }
+
+    @Test func aFileFromABrowserWithAbsoluteURLsAndNoVshFieldsIsRead() throws {
+        let text = """
+            {"log": {"version": "1.2", "creator": {"name": "Firefox", "version": "120"}, "entries": [
+              {"startedDateTime": "2026-01-02T03:04:05.000+00:00", "time": 12.5,
+               "request": {"method": "GET", "url": "https://api.plivo.com/v1/Account/{auth_id}/Verify/Session/?limit=2&status=verified", "headers": []},
+               "response": {"status": 200, "content": {"mimeType": "application/json", "text": "eyJvayI6dHJ1ZX0=", "encoding": "base64"}}}
+            ]}}
+            """
+        let cassette = try HARFormat.decode(Array(text.utf8))
+        let exchange = try #require(cassette.exchanges.first)
+        #expect(exchange.request.path == "/v1/Account/{auth_id}/Verify/Session/")
+        #expect(exchange.request.query == [QueryItem("limit", "2"), QueryItem("status", "verified")])
+        #expect(exchange.response.body == "{\"ok\":true}")
+        #expect(exchange.duration == .milliseconds(12) + .microseconds(500))
+    }
+}
