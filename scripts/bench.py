@@ -35,7 +35,8 @@ import urllib.request
 sys.dont_write_bytecode = True
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCHMARKS = ("startup", "quickstart", "examples", "parser", "flows", "wrk")
+BENCHMARKS = ("startup", "quickstart", "examples", "parser", "replay", "flows", "wrk")
+REPLAYED = 1000
 
 # The sandbox server's side of the live benchmarks.
 AUTH_ID = "MA2025RK4E639VJFZAGV"
@@ -267,6 +268,42 @@ for i in range(count):
 '''
 
 
+def peak_rss_mb(command, cwd=ROOT):
+    """Wall time and peak resident memory (MB) of one run, from wait4's rusage."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {' '.join(command)} exited {os.waitstatus_to_exitcode(status)}: {stderr[-800:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def bench_replay(args, rows):
+    """1000 example-sized scripts, each with its cassette, replayed in one run."""
+    examples = sorted(name[:-4] for name in os.listdir(os.path.join(ROOT, "examples")) if name.endswith(".vsh"))
+    runs = 3 if args.quick else 7
+    with tempfile.TemporaryDirectory(prefix="vsh-bench-") as tmp:
+        files = []
+        for i in range(REPLAYED):
+            name = examples[i % len(examples)]
+            for suffix in (".vsh", ".har"):
+                target = os.path.join(tmp, f"{i:04d}-{name}{suffix}")
+                shutil.copyfile(os.path.join(ROOT, "examples", name + suffix), target)
+                files.append(target)
+        command = [args.vsh, "run", "--transport", "replay", "--strict", tmp]
+        say(f"replay: {REPLAYED} scripts with their cassettes, {runs} runs")
+        measured = [peak_rss_mb(command) for _ in range(runs + 1)][1:]
+        cat_s = median_seconds(["cat", *files], runs)
+    seconds = statistics.median(m[0] for m in measured)
+    peak = max(m[1] for m in measured)
+    rows.append(row(f"{REPLAYED} recorded scripts replayed (`vsh run --transport replay DIR`, sequential)",
+                    f"{seconds*1000:.0f} ms, {peak:.0f} MB peak", f"`cat` of the same files {cat_s*1000:.1f} ms",
+                    "< 2 s, < 200 MB", seconds < 2 and peak < 200))
+
+
 def vsh_flows_script(count):
     lines = []
     for i in range(count):
@@ -422,6 +459,9 @@ def main():
                             "", ">= 1 M lines/s", parse_rate >= 1e6))
             rows.append(row(f"parser, whole process: `vsh check` of the {lines//1000}k-line script", f"{rate/1e6:.2f} M lines/s ({check_s*1000:.0f} ms)",
                             f"`wc -l` {wc_s*1000:.1f} ms ({check_s/wc_s:.0f}x)", "", None))
+
+    if "replay" in only:
+        bench_replay(args, rows)
 
     if "flows" in only:
         bench_flows(args, rows)
