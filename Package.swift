@@ -66,6 +66,13 @@ let package = Package(
             dependencies: ["VerifyAPI", .product(name: "HTTPTypes", package: "swift-http-types")]
         ),
         .target(name: "VshSyntax", dependencies: ["VerifyAPI"]),
+        // libedit, for the prompt's line editing: Debian's libedit-dev (scripts/lib.sh installs it).
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .target(
+            name: "VshREPL",
+            dependencies: ["VshRunner", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifyCassette", .product(name: "HTTPTypes", package: "swift-http-types")]
+        ),
+        .target(name: "VshLineEditor", dependencies: ["CEditLine", "VshREPL"]),
         .target(
             name: "VshRuntime",
             dependencies: ["VshSyntax", "VerifyAPI", .product(name: "HTTPTypes", package: "swift-http-types")]
@@ -75,6 +82,8 @@ let package = Package(
             name: "vsh",
             dependencies: [
                 "VshRunner",
+                "VshREPL",
+                "VshLineEditor",
                 "VerifySandbox",
                 "VerifyLiveHTTP",
                 "VerifyCassette",
@@ -127,6 +136,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VerifyCassetteTests", dependencies: ["VerifyCassette", "VerifyAPI", "VerifySandbox"]),
+        .testTarget(name: "VshREPLTests", dependencies: ["VshREPL", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox", "VshRunner"]),
         .testTarget(name: "VshSyntaxTests", dependencies: ["VshSyntax", "VerifyAPI"]),
         .testTarget(name: "VshRuntimeTests", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox"]),
         .testTarget(name: "EndToEndTests", dependencies: ["vsh", "vsh-sandbox"]),

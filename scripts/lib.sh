@@ -35,7 +35,7 @@ ensure_packages() {
 ensure_build_deps() {
     ensure_swift
     # The C toolchain and headers the packages' C code compiles against.
-    ensure_packages build-essential pkg-config
+    ensure_packages build-essential pkg-config libedit-dev
 }
 
 # Swift build flags used everywhere: no index store (faster builds on small machines).

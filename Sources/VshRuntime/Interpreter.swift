@@ -47,6 +47,14 @@ public final class Interpreter {
         if let token = options.environment["PLIVO_AUTH_TOKEN"], !token.isEmpty { secrets.insert(token) }
     }
 
+    /// Takes over another interpreter's variables, credentials and secrets (not its
+    /// session or last answer): the prompt's `transport` command switches transport this way.
+    public func adopt(variablesAndCredentialsOf other: Interpreter) {
+        variables = other.variables
+        credentials = other.credentials
+        secrets = other.secrets
+    }
+
     /// Names a script may read without defining them: `--var` values and the environment.
     public var predefinedNames: Set<String> {
         Set(options.variables.keys).union(options.environment.keys).union(variables.keys)
@@ -157,7 +165,7 @@ public final class Interpreter {
     }
 
     /// Whether `statement` is an `assert` on `status`, which makes an error answer expected.
-    static func expectsStatus(_ statement: Statement?) -> Bool {
+    public static func expectsStatus(_ statement: Statement?) -> Bool {
         guard let statement, case .assert(let expression) = statement.command else { return false }
         return expression.readsStatus
     }

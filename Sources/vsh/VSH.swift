@@ -9,7 +9,8 @@ struct VSH: ParsableCommand {
         commandName: "vsh",
         abstract: "A scriptable shell for Plivo's Verify API (one-time-passcode sessions).",
         discussion: """
-            With no subcommand, vsh runs standard input as a script when it is not a terminal.
+            With no subcommand: on a terminal, the interactive prompt (help lists its commands);
+            otherwise vsh runs standard input as a script.
             Scripts run on the embedded sandbox by default: no account, no network, no cost.
             Language reference: docs/language.md. Exit codes: 0 ok, 1 usage, 2 malformed input,
             3 runtime failure, 4 assertion failed.
@@ -21,9 +22,8 @@ struct VSH: ParsableCommand {
     @OptionGroup var script: ScriptOptions
 
     func run() throws {
-        guard !standardInputIsTerminal() else {
-            // The interactive prompt is its own issue; until it lands, say what works.
-            throw UsageFailure("the interactive prompt is not built yet; run a script with `vsh run FILE` or pipe one: `vsh < FILE`")
+        if standardInputIsTerminal() {
+            throw ExitCode(try script.runPrompt().rawValue)
         }
         let status = try script.execute(inputs: [.standardInput], summary: false)
         throw ExitCode(status.rawValue)

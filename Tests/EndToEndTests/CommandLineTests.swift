@@ -36,9 +36,9 @@ import Testing
         #expect(outcome.stdout.contains("token is [redacted]"))
     }
 
-    @Test func unavailableTransportIsAUsageError() throws {
-        let outcome = try VshProcess.run(["run", "--transport", "replay", "examples/01-quickstart.vsh"])
+    @Test func anUnknownTransportIsAUsageError() throws {
+        let outcome = try VshProcess.run(["run", "--transport", "carrier-pigeon", "examples/01-quickstart.vsh"])
         #expect(outcome.status == 1)
-        #expect(outcome.stderr.contains("replay"))
+        #expect(outcome.stderr.contains("'sandbox', 'live', 'record' or 'replay'"), "stderr: \(outcome.stderr)")
     }
 }

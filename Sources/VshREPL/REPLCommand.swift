@@ -1,0 +1,68 @@
+/// The prompt's own commands, beside the language's: not part of scripts.
+public enum REPLCommand: Equatable, Sendable {
+    /// `help`, `help COMMAND`
+    case help(String?)
+    /// `transport sandbox|live`, `transport replay FILE`, `transport record [--overwrite] FILE`
+    case transport(TransportRequest)
+    /// `save [--overwrite] FILE.vsh`
+    case save(path: String, overwrite: Bool)
+    /// `exit`, `quit`
+    case exit
+
+    public static let names = ["exit", "help", "quit", "save", "transport"]
+
+    /// The prompt command a line holds; nil when the line is for the language (or empty).
+    /// Throws a usage message for a prompt command with wrong arguments.
+    public static func parse(_ line: String) throws(REPLUsageError) -> REPLCommand? {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let first = words.first else { return nil }
+        let rest = Array(words.dropFirst())
+        switch first {
+        case "help", "?":
+            guard rest.count <= 1 else { throw REPLUsageError("usage: help [COMMAND]") }
+            return .help(rest.first)
+        case "exit", "quit":
+            guard rest.isEmpty else { throw REPLUsageError("usage: \(first)") }
+            return .exit
+        case "save":
+            let overwrite = rest.first == "--overwrite"
+            let paths = overwrite ? Array(rest.dropFirst()) : rest
+            guard paths.count == 1 else { throw REPLUsageError("usage: save [--overwrite] FILE.vsh") }
+            return .save(path: paths[0], overwrite: overwrite)
+        case "transport":
+            switch rest.first {
+            case "sandbox" where rest.count == 1: return .transport(.sandbox)
+            case "live" where rest.count == 1: return .transport(.live)
+            case "replay" where rest.count == 2: return .transport(.replay(path: rest[1]))
+            case "record" where rest.count == 2: return .transport(.record(path: rest[1], overwrite: false))
+            case "record" where rest.count == 3 && rest[1] == "--overwrite": return .transport(.record(path: rest[2], overwrite: true))
+            default: throw REPLUsageError("usage: transport sandbox | live | replay FILE.har | record [--overwrite] FILE.har")
+            }
+        default:
+            return nil
+        }
+    }
+}
+
+/// Which transport the prompt should switch to.
+public enum TransportRequest: Equatable, Sendable {
+    case sandbox
+    case live
+    case replay(path: String)
+    case record(path: String, overwrite: Bool)
+
+    public var name: String {
+        switch self {
+        case .sandbox: "sandbox"
+        case .live: "live"
+        case .replay: "replay"
+        case .record: "record"
+        }
+    }
+}
+
+/// A prompt command used wrongly.
+public struct REPLUsageError: Error, Equatable, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,62 @@
+import VerifyAPI
+import VshREPL
+import Testing
+
+@Suite struct CompleterTests {
+    let completer = Completer()
+
+    func candidates(_ line: String, _ context: Completer.Context = .init()) -> [String] {
+        completer.complete(line, cursor: line.utf8.count, context: context).candidates
+    }
+
+    @Test func commandsAndSubcommands() {
+        #expect(candidates("se") == ["session"])
+        #expect(candidates("s") == ["save", "session", "sleep"])
+        #expect(candidates("session ") == ["create", "get", "list", "use"])
+        #expect(candidates("session l") == ["list"])
+        #expect(candidates("help v") == ["validate"])
+        #expect(candidates("transport r") == ["record", "replay"])
+    }
+
+    @Test func theKeysEachCommandTakesWithoutThoseGiven() {
+        #expect(candidates("session create rec") == ["recipient="])
+        #expect(candidates("session create recipient=+1415 c").contains("channel="))
+        #expect(candidates("session create recipient=+1415 c").contains("code_length="))
+        #expect(!candidates("session create recipient=+1415 ").contains("recipient="))
+        #expect(candidates("session list st") == ["status="])
+        #expect(candidates("session list session_time__g") == ["session_time__gt=", "session_time__gte="])
+    }
+
+    @Test func theValuesOfEnumerations() {
+        #expect(candidates("session create channel=") == ["channel=sms", "channel=voice"])
+        #expect(candidates("session create method=P") == ["method=POST"])
+        #expect(candidates("session list status=") == ["status=expired", "status=in-progress", "status=verified"])
+        #expect(candidates("session create recipient=") == [])
+    }
+
+    @Test func variablesWithTheBuiltins() {
+        let context = Completer.Context(variables: ["first", "second"])
+        #expect(candidates("validate $", context) == ["$first", "$otp", "$second", "$session"])
+        #expect(candidates("print $f", context) == ["$first"])
+    }
+
+    @Test func bodyPathsOfTheLastAnswer() throws {
+        let body = try JSONValue(parsing: """
+            {"api_id": "x", "meta": {"limit": 5, "next": null}, "sessions": [{"session_uuid": "u", "status": "verified", "odd key": 1}]}
+            """)
+        let context = Completer.Context(lastBody: body)
+        #expect(candidates("assert body.", context) == ["body.api_id", "body.meta.", "body.sessions["])
+        #expect(candidates("assert body.m", context) == ["body.meta."])
+        #expect(candidates("assert body.meta.", context) == ["body.meta.limit", "body.meta.next"])
+        #expect(candidates("assert body.sessions[0].s", context) == ["body.sessions[0].session_uuid", "body.sessions[0].status"])
+        #expect(candidates("assert body.sessions[0].o", context) == ["body.sessions[0].\"odd key\""])
+        #expect(candidates("assert body.", .init()) == [])
+    }
+
+    @Test func theWordStartAndWhatTabCanInsertAtOnce() {
+        let completion = completer.complete("session list status=in", cursor: 22, context: .init())
+        #expect(completion.wordStart == 13)
+        #expect(completion.commonPrefix == "status=in-progress")
+        #expect(Completion(wordStart: 0, candidates: ["session_time__gt=", "session_time__gte="]).commonPrefix == "session_time__gt")
+    }
+}
