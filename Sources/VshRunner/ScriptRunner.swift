@@ -1,3 +1,4 @@
+import Synchronization
 import VerifyAPI
 import VerifyCassette
 import VshRuntime
@@ -18,6 +19,17 @@ public struct RunConfiguration: Sendable {
     public var makeTransport: @Sendable (ScriptInput) throws(UsageError) -> any Transport
     /// Record or replay, with which cassette; nil for neither.
     public var cassette: CassetteOptions?
+    /// How many files run at once (`--jobs`); output stays grouped by file, in input order.
+    public var jobs: Int = 1
+    /// `--quiet`: only failures and the summary.
+    public var quiet = false
+    /// `--fail-fast`: no file starts after one has failed.
+    public var failFast = false
+    /// One live progress line instead of a line per passing file (on a terminal).
+    public var progress = false
+    /// `--report-junit FILE`, `--report-json FILE`.
+    public var junitReport: String?
+    public var jsonReport: String?
 
     public init(
         verbose: Bool = false, summary: Bool = true, variables: [String: String] = [:], environment: [String: String] = [:],
@@ -77,6 +89,14 @@ public struct FileResult: Sendable {
     public var failure: String?
     /// `recorded 4 exchanges in examples/a.har`, printed after the result line.
     public var notes: [String] = []
+    /// The requests and assertions, in order, for the reports.
+    public var steps: [Step] = []
+    /// Why it failed, for the reports.
+    public var failureInfo: FileFailure?
+    /// Not started: an earlier file failed and `--fail-fast` was given.
+    public var notRun = false
+    /// What the file printed (stdout and stderr, in order), when its output was held back.
+    var output: [(Console.Stream, String)] = []
 }
 
 /// Runs script files one after another, printing results to stdout and
@@ -92,28 +112,102 @@ public struct ScriptRunner: Sendable {
 
     var printer: DiagnosticPrinter { DiagnosticPrinter(color: console.color) }
 
-    /// Runs every input and prints a summary. Returns the process exit status.
+    /// Runs every input (`jobs` at a time), prints each file's output grouped and in input
+    /// order, a summary, and the reports. Returns the process exit status.
     public func run(_ inputs: [ScriptInput]) async -> ExitStatus {
         let clock = ContinuousClock()
         let start = clock.now
-        var results: [FileResult] = []
+        let startedAt = Timestamp.now()
         if let problem = refusedRecordings(inputs) {
             console.err(problem)
             return .usage
         }
-        for input in inputs {
-            let result = await run(input)
-            results.append(result)
-            if configuration.summary { console.out(resultLine(result)) }
-            for note in result.notes { console.out("  \(note)\n") }
+        let jobs = max(1, min(configuration.jobs, inputs.count))
+        // One file at a time, showing everything: its output as it happens (a live `$otp`
+        // prompt, a long `sleep`). Otherwise each file's output is held and shown whole.
+        let streaming = jobs == 1 && !configuration.quiet && !configuration.progress
+        var results = [FileResult?](repeating: nil, count: inputs.count)
+        var shown = 0
+        var stopped = false
+        let display = Display(console: console, progress: configuration.progress, total: inputs.count, clock: clock, start: start)
+
+        func show(_ result: FileResult) {
+            display.clearProgress()
+            if !streaming {
+                let failed = result.status != .success
+                if !configuration.quiet || failed {
+                    for (stream, text) in result.output { stream == .output ? console.out(text) : console.err(text) }
+                }
+            }
+            let failed = result.status != .success
+            if configuration.summary, !result.notRun, (failed || (!configuration.quiet && !configuration.progress)) {
+                console.out(resultLine(result))
+                for note in result.notes { console.out("  \(note)\n") }
+            } else if configuration.summary, !result.notRun, !configuration.quiet {
+                for note in result.notes { console.out("  \(note)\n") }
+            }
+            display.count(result)
         }
-        let worst = results.map(\.status).max() ?? .success
+
+        await withTaskGroup(of: (Int, FileResult).self) { group in
+            var next = 0
+            func launch() {
+                let index = next
+                let input = inputs[index]
+                next += 1
+                group.addTask {
+                    if streaming { return (index, await self.run(input)) }
+                    let buffer = OutputBuffer()
+                    let runner = ScriptRunner(console: Console(color: console.color, write: buffer.append), configuration: configuration)
+                    var result = await runner.run(input)
+                    result.output = buffer.chunks
+                    return (index, result)
+                }
+            }
+            while next < inputs.count, next < jobs { launch() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if result.status != .success, configuration.failFast { stopped = true }
+                while shown < inputs.count, let ready = results[shown] {
+                    show(ready)
+                    shown += 1
+                }
+                display.redraw()
+                if next < inputs.count, !stopped { launch() }
+            }
+        }
+        // Files --fail-fast kept from starting.
+        var all: [FileResult] = []
+        for (index, input) in inputs.enumerated() {
+            if let result = results[index] {
+                all.append(result)
+            } else {
+                var skipped = FileResult(input: input, status: .success, duration: .zero)
+                skipped.notRun = true
+                all.append(skipped)
+            }
+        }
+        display.clearProgress()
+        let duration = clock.now - start
+        let worst = all.map(\.status).max() ?? .success
         if configuration.summary {
-            let passed = results.filter { $0.status == .success }.count
-            let summary = "\(passed) passed, \(results.count - passed) failed (\(format(clock.now - start)))"
+            let ran = all.filter { !$0.notRun }
+            let passed = ran.filter { $0.status == .success }.count
+            var summary = "\(passed) passed, \(ran.count - passed) failed"
+            if ran.count < all.count { summary += ", \(all.count - ran.count) not run (--fail-fast)" }
+            summary += " (\(format(duration)))"
             console.out(console.styled(summary, worst == .success ? .green : .red) + "\n")
         }
-        return worst
+        var status = worst
+        for (path, text) in [(configuration.junitReport, { RunReport.junit(all, duration: duration, timestamp: startedAt) }),
+                             (configuration.jsonReport, { RunReport.json(all, duration: duration, timestamp: startedAt) })] {
+            guard let path else { continue }
+            if let problem = FileSystem.writeAtomically(Array(text().utf8), to: path) {
+                console.err(printer.render(fileError: problem, file: path))
+                status = max(status, .runtimeFailure)
+            }
+        }
+        return status
     }
 
     /// Parses, checks and runs one file.
@@ -128,13 +222,18 @@ public struct ScriptRunner: Sendable {
             console.err(printer.render(fileError: error.message, file: input.name))
             result.status = .usage
             result.failure = error.message
+            result.failureInfo = FileFailure(kind: "usage", message: error.message)
             return result
         }
         let (script, parseErrors) = Parser.parse(file)
         let predefined = Set(configuration.variables.keys).union(configuration.environment.keys)
         let problems = parseErrors + Checker.check(script, predefined: predefined)
         guard problems.isEmpty else {
-            for problem in problems.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) { console.err(printer.render(problem, in: file)) }
+            let sorted = problems.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
+            for problem in sorted { console.err(printer.render(problem, in: file)) }
+            result.failureInfo = FileFailure(
+                kind: "malformed", line: sorted[0].range.lowerBound.line, column: sorted[0].range.lowerBound.column,
+                message: sorted[0].message + (sorted.count > 1 ? " (and \(sorted.count - 1) more)" : ""), details: sorted[0].details)
             result.status = .malformedInput
             result.failure = problems.count == 1 ? "1 error" : "\(problems.count) errors"
             result.duration = clock.now - start
@@ -149,6 +248,7 @@ public struct ScriptRunner: Sendable {
             console.err(printer.render(fileError: failure.message, file: failure.file))
             result.status = failure.status
             result.failure = failure.message
+            result.failureInfo = FileFailure(kind: failure.status == .malformedInput ? "malformed" : "usage", message: "\(failure.file): \(failure.message)")
             result.duration = clock.now - start
             return result
         }
@@ -164,7 +264,18 @@ public struct ScriptRunner: Sendable {
             console.err(printer.render(error.diagnostic, in: file))
             result.status = error.exitCode == 4 ? .assertionFailed : .runtimeFailure
             result.failure = "line \(error.diagnostic.range.lowerBound.line): \(error.kind == .assertion ? "assertion failed" : "runtime failure")"
+            let at = error.diagnostic.range.lowerBound
+            result.failureInfo = FileFailure(
+                kind: error.kind == .assertion ? "assertion" : "runtime", line: at.line, column: at.column,
+                message: error.diagnostic.message, details: error.diagnostic.details)
+            if error.kind == .assertion {
+                counter.steps.append(
+                    Step(
+                        kind: .assertion, line: at.line, column: at.column, text: file.lineText(at.line).trimmingSpaces,
+                        outcome: .failed, duration: .zero, message: error.diagnostic.message, details: error.diagnostic.details))
+            }
         }
+        result.steps = counter.steps
         finishCassette(transport, input: input, result: &result)
         result.requests = counter.requests
         result.assertions = counter.assertions
@@ -323,6 +434,7 @@ final class Counter: @unchecked Sendable {
     // Only touched from the one task that runs the file.
     var requests = 0
     var assertions = 0
+    var steps: [Step] = []
 }
 
 /// Shows the interpreter's events: `print` output always, requests and assertions with `--verbose`.
@@ -338,11 +450,19 @@ struct EventPrinter: Sendable {
             console.out(text.hasSuffix("\n") ? text : text + "\n")
         case .exchange(let request, let response, let duration, let statement):
             counter.requests += 1
+            counter.steps.append(
+                Step(
+                    kind: .request, line: statement.range.lowerBound.line, column: statement.range.lowerBound.column,
+                    text: file.text(in: statement.range), outcome: .passed, duration: duration, status: response.status))
             guard verbose else { return }
             let status = console.styled(response.statusLine, response.isSuccess ? .green : .yellow)
             console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  \(request.method.rawValue) \(request.target) → \(status) \(console.styled(format(duration), .dim))\n")
         case .assertionPassed(let statement):
             counter.assertions += 1
+            counter.steps.append(
+                Step(
+                    kind: .assertion, line: statement.range.lowerBound.line, column: statement.range.lowerBound.column,
+                    text: file.text(in: statement.range), outcome: .passed, duration: .zero))
             guard verbose else { return }
             console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  \(console.styled("✓", .green)) \(file.text(in: statement.range))\n")
         case .slept(let duration, let statement):
@@ -351,5 +471,61 @@ struct EventPrinter: Sendable {
         case .sessionChanged:
             break
         }
+    }
+}
+
+/// Holds a file's output while it runs beside others.
+final class OutputBuffer: Sendable {
+    private let storage = Mutex<[(Console.Stream, String)]>([])
+
+    @Sendable func append(_ stream: Console.Stream, _ text: String) {
+        storage.withLock { $0.append((stream, text)) }
+    }
+
+    var chunks: [(Console.Stream, String)] { storage.withLock { $0 } }
+}
+
+/// The live progress line on a terminal: `[12/40] 11 passed, 1 failed · 2.3 s`.
+final class Display: @unchecked Sendable {
+    // Only used from the task that runs `ScriptRunner.run(_:)`.
+    let console: Console
+    let progress: Bool
+    let total: Int
+    let clock: ContinuousClock
+    let start: ContinuousClock.Instant
+    var passed = 0
+    var failed = 0
+    var drawn = false
+
+    init(console: Console, progress: Bool, total: Int, clock: ContinuousClock, start: ContinuousClock.Instant) {
+        self.console = console
+        self.progress = progress
+        self.total = total
+        self.clock = clock
+        self.start = start
+    }
+
+    func count(_ result: FileResult) {
+        guard !result.notRun else { return }
+        if result.status == .success { passed += 1 } else { failed += 1 }
+    }
+
+    func redraw() {
+        guard progress else { return }
+        let line = "[\(passed + failed)/\(total)] \(passed) passed, \(failed) failed · \(format(clock.now - start))"
+        console.out("\r\u{1B}[K" + console.styled(line, failed == 0 ? .dim : .red))
+        drawn = true
+    }
+
+    func clearProgress() {
+        guard progress, drawn else { return }
+        console.out("\r\u{1B}[K")
+        drawn = false
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
     }
 }

@@ -20,11 +20,7 @@ extension ScriptOptions {
             throw UsageFailure("the prompt needs a terminal on standard input and output")
         }
         let environment = ProcessEnvironment.current()
-        let variables: [String: String]
-        switch VariableArguments.parse(self.variables) {
-        case .success(let parsed): variables = parsed
-        case .failure(let error): throw UsageFailure(error.message, status: .malformedInput)
-        }
+        let variables = try resolveVariables(environment: environment)
         let start: TransportRequest
         switch transport {
         case .sandbox: start = .sandbox

@@ -42,6 +42,11 @@ struct ScriptOptions: ParsableArguments {
     var maxSessions: Int?
 
     @Option(
+        name: .customLong("vars-file"),
+        help: ArgumentHelp("Variables from a file of NAME=VALUE lines (# comments); --var wins over it, it over VSH_VAR_NAME.", valueName: "FILE"))
+    var varsFile: String?
+
+    @Option(
         help: ArgumentHelp(
             "Record/replay: the cassette (HAR file); default: the script's path with .har for .vsh.", valueName: "FILE"))
     var cassette: String?
@@ -75,23 +80,32 @@ struct ScriptOptions: ParsableArguments {
     }
 
     /// Runs the inputs and returns the exit status.
-    func execute(inputs: [ScriptInput], summary: Bool, verbose: Bool = false) throws -> ExitStatus {
+    func execute(inputs: [ScriptInput], summary: Bool, verbose: Bool = false, runner options: RunnerOptions? = nil) throws -> ExitStatus {
         try validateCassetteFlags(inputs: inputs)
         let environment = ProcessEnvironment.current()
         let console = Console.standard(noColorFlag: noColor, environment: environment)
-        let variables: [String: String]
-        switch VariableArguments.parse(self.variables) {
-        case .success(let parsed): variables = parsed
-        case .failure(let error): throw UsageFailure(error.message, status: .malformedInput)
+        let variables = try resolveVariables(environment: environment)
+        let inputs = options?.shardValue.map { $0.select(inputs) } ?? inputs
+        /// `--jobs`, `--quiet`, reports…: what `vsh run` adds to a configuration.
+        func configure(_ configuration: inout RunConfiguration) {
+            guard let options else { return }
+            configuration.jobs = options.jobs ?? RunnerOptions.cores
+            configuration.quiet = options.quiet
+            configuration.failFast = options.failFast
+            configuration.junitReport = options.reportJUnit
+            configuration.jsonReport = options.reportJSON
+            // On a terminal, one live line instead of a line per passing file.
+            configuration.progress = summary && !verbose && !options.quiet && isatty(STDOUT_FILENO) == 1 && inputs.count > 1
         }
         switch transport {
         case .sandbox:
             for (flag, given) in [("--base-url", baseURL != nil), ("--timeout", timeout != nil), ("--max-sessions", maxSessions != nil)] where given {
                 throw UsageFailure("\(flag) applies to --transport live; the sandbox transport sends nothing over the network")
             }
-            let configuration = RunConfiguration(
+            var configuration = RunConfiguration(
                 verbose: verbose, summary: summary, variables: variables, environment: environment,
                 makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox()) })
+            configure(&configuration)
             let runner = ScriptRunner(console: console, configuration: configuration)
             return runBlocking { await runner.run(inputs) }
         case .live, .record:
@@ -111,6 +125,7 @@ struct ScriptOptions: ParsableArguments {
                 configuration.cassette = CassetteOptions(
                     mode: .record(overwrite: overwrite), path: cassette, baseURL: live.configuration.baseURL.description)
             }
+            configure(&configuration)
             let runner = ScriptRunner(console: console, configuration: configuration)
             return runBlocking {
                 let status = await runner.run(inputs)
@@ -125,9 +140,27 @@ struct ScriptOptions: ParsableArguments {
                 verbose: verbose, summary: summary, variables: variables, environment: environment,
                 makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox()) })
             configuration.cassette = CassetteOptions(mode: .replay(strict: strict), path: cassette)
+            configure(&configuration)
             let runner = ScriptRunner(console: console, configuration: configuration)
             return runBlocking { await runner.run(inputs) }
         }
+    }
+
+    /// Script variables, later sources winning: `VSH_VAR_NAME` in the environment, then
+    /// `--vars-file`, then `--var`. A malformed one is malformed input (exit 2).
+    func resolveVariables(environment: [String: String]) throws -> [String: String] {
+        var variables = VariablesFile.fromEnvironment(environment)
+        if let varsFile {
+            switch VariablesFile.load(varsFile, color: Console.standard(noColorFlag: noColor, environment: environment).color) {
+            case .success(let parsed): variables.merge(parsed) { _, new in new }
+            case .failure(let failure): throw RenderedFailure(text: failure.text, status: failure.status)
+            }
+        }
+        switch VariableArguments.parse(self.variables) {
+        case .success(let parsed): variables.merge(parsed) { _, new in new }
+        case .failure(let error): throw UsageFailure(error.message, status: .malformedInput)
+        }
+        return variables
     }
 
     /// The live transport from the flags and the environment; a bad value is a usage error (exit 1).
@@ -179,6 +212,8 @@ struct Run: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Show every request and assertion as it runs.")
     var verbose = false
 
+    @OptionGroup var runner: RunnerOptions
+
     @Argument(help: ArgumentHelp("Script files, directories or - for standard input.", valueName: "PATH"))
     var paths: [String]
 
@@ -189,7 +224,8 @@ struct Run: ParsableCommand {
         } catch {
             throw UsageFailure(error.message)
         }
-        throw ExitCode(try script.execute(inputs: inputs, summary: true, verbose: verbose).rawValue)
+        try runner.validate(inputs: inputs, verbose: verbose)
+        throw ExitCode(try script.execute(inputs: inputs, summary: true, verbose: verbose, runner: runner).rawValue)
     }
 }
 
@@ -224,4 +260,37 @@ struct Check: ParsableCommand {
         let runner = ScriptRunner(console: .standard(noColorFlag: noColor, environment: environment), configuration: configuration)
         throw ExitCode(runner.check(inputs).rawValue)
     }
+}
+
+/// What `vsh run` adds for CI: parallel files, reports, shards.
+struct RunnerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Run this many files at once (default: the number of cores); output stays grouped by file, in order.", valueName: "N"))
+    var jobs: Int?
+
+    @Flag(name: .shortAndLong, help: "Print only failures and the summary.")
+    var quiet = false
+
+    @Flag(name: .customLong("fail-fast"), help: "Start no more files once one has failed.")
+    var failFast = false
+
+    @Option(name: .customLong("report-junit"), help: ArgumentHelp("Write JUnit XML (a testsuite per file, a testcase per assertion).", valueName: "FILE"))
+    var reportJUnit: String?
+
+    @Option(name: .customLong("report-json"), help: ArgumentHelp("Write the results as JSON (one object per file: status, steps, timings, failures).", valueName: "FILE"))
+    var reportJSON: String?
+
+    @Option(help: ArgumentHelp("Run only part I of N of the files (a stable split, for N CI machines).", valueName: "I/N"))
+    var shard: String?
+
+    static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    func validate(inputs: [ScriptInput], verbose: Bool) throws {
+        if let jobs, jobs < 1 { throw UsageFailure("--jobs must be 1 or more, got \(jobs)") }
+        if let shard, Shard(shard) == nil { throw UsageFailure("--shard expects I/N with 1 ≤ I ≤ N, such as 2/5; got \"\(shard)\"") }
+        if quiet, verbose { throw UsageFailure("--quiet and --verbose contradict each other") }
+    }
+}
+
+extension RunnerOptions {
+    var shardValue: Shard? { shard.flatMap(Shard.init) }
 }

@@ -34,6 +34,9 @@ struct VSH: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let failure as RenderedFailure {
+            Console.standard(noColorFlag: true, environment: [:]).err(failure.text)
+            Foundation_exit(failure.status.rawValue)
         } catch let failure as UsageFailure {
             Console.standard(noColorFlag: true, environment: [:]).err("vsh: error: \(failure.message)\n")
             Foundation_exit(failure.status.rawValue)
@@ -49,6 +52,12 @@ struct VSH: ParsableCommand {
 }
 
 /// An error that ends the command with a message and an exit status.
+/// A failure whose message is already rendered (a diagnostic with its caret).
+struct RenderedFailure: Error {
+    var text: String
+    var status: ExitStatus
+}
+
 struct UsageFailure: Error {
     var message: String
     var status: ExitStatus
