@@ -89,7 +89,9 @@ struct ScriptOptions: ParsableArguments {
         /// `--jobs`, `--quiet`, reports…: what `vsh run` adds to a configuration.
         func configure(_ configuration: inout RunConfiguration) {
             guard let options else { return }
-            configuration.jobs = options.jobs ?? RunnerOptions.cores
+            // Live runs default to one file at a time: a terminal prompt for `$otp` cannot
+            // be shared, and real messages are better sent in a predictable order.
+            configuration.jobs = options.jobs ?? (transport == .live || transport == .record ? 1 : RunnerOptions.cores)
             configuration.quiet = options.quiet
             configuration.failFast = options.failFast
             configuration.junitReport = options.reportJUnit
@@ -264,7 +266,7 @@ struct Check: ParsableCommand {
 
 /// What `vsh run` adds for CI: parallel files, reports, shards.
 struct RunnerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Run this many files at once (default: the number of cores); output stays grouped by file, in order.", valueName: "N"))
+    @Option(help: ArgumentHelp("Run this many files at once (default: the number of cores; 1 for live and record); output stays grouped by file, in order.", valueName: "N"))
     var jobs: Int?
 
     @Flag(name: .shortAndLong, help: "Print only failures and the summary.")
