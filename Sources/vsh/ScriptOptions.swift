@@ -101,9 +101,7 @@ struct ScriptOptions: ParsableArguments {
         }
         switch transport {
         case .sandbox:
-            for (flag, given) in [("--base-url", baseURL != nil), ("--timeout", timeout != nil), ("--max-sessions", maxSessions != nil)] where given {
-                throw UsageFailure("\(flag) applies to --transport live; the sandbox transport sends nothing over the network")
-            }
+            try refuseLiveFlags("applies to --transport live; the sandbox transport sends nothing over the network")
             var configuration = RunConfiguration(
                 verbose: verbose, summary: summary, variables: variables, environment: environment,
                 makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox()) })
@@ -135,9 +133,7 @@ struct ScriptOptions: ParsableArguments {
                 return status
             }
         case .replay:
-            for (flag, given) in [("--base-url", baseURL != nil), ("--timeout", timeout != nil), ("--max-sessions", maxSessions != nil)] where given {
-                throw UsageFailure("\(flag) applies to --transport live and record; replay sends nothing over the network")
-            }
+            try refuseLiveFlags("applies to --transport live and record; replay sends nothing over the network")
             var configuration = RunConfiguration(
                 verbose: verbose, summary: summary, variables: variables, environment: environment,
                 makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox()) })
@@ -145,6 +141,13 @@ struct ScriptOptions: ParsableArguments {
             configure(&configuration)
             let runner = ScriptRunner(console: console, configuration: configuration)
             return runBlocking { await runner.run(inputs) }
+        }
+    }
+
+    /// The flags only a transport that sends requests reads are a usage error elsewhere.
+    func refuseLiveFlags(_ reason: String) throws {
+        for (flag, given) in [("--base-url", baseURL != nil), ("--timeout", timeout != nil), ("--max-sessions", maxSessions != nil)] where given {
+            throw UsageFailure("\(flag) \(reason)")
         }
     }
 
