@@ -256,9 +256,10 @@ struct Check: ParsableCommand {
             throw UsageFailure(error.message)
         }
         let environment = ProcessEnvironment.current()
-        let variables: [String: String]
+        // The names a run would define: VSH_VAR_NAME in the environment, then --var.
+        var variables = VariablesFile.fromEnvironment(environment)
         switch VariableArguments.parse(self.variables) {
-        case .success(let parsed): variables = parsed
+        case .success(let parsed): variables.merge(parsed) { _, new in new }
         case .failure(let error): throw UsageFailure(error.message, status: .malformedInput)
         }
         let configuration = RunConfiguration(variables: variables, environment: environment, makeTransport: { _ in fatalError("check sends nothing") })
