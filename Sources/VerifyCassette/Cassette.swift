@@ -17,12 +17,19 @@ public struct Cassette: Sendable, Equatable {
     /// The vsh version that recorded it (HAR's `log.creator.version`).
     public var recorder: String
     public var exchanges: [Exchange]
+    /// Whether each exchange's ``Exchange/sleeps`` is known: true for every cassette vsh
+    /// writes; false for a HAR file from another tool, whose reads then ignore `sleep`.
+    public var tracksSleeps: Bool
 
-    public init(script: String? = nil, baseURL: String? = nil, recorder: String = VshVersion.current, exchanges: [Exchange] = []) {
+    public init(
+        script: String? = nil, baseURL: String? = nil, recorder: String = VshVersion.current, exchanges: [Exchange] = [],
+        tracksSleeps: Bool = true
+    ) {
         self.script = script
         self.baseURL = baseURL
         self.recorder = recorder
         self.exchanges = exchanges
+        self.tracksSleeps = tracksSleeps
     }
 }
 
@@ -38,11 +45,15 @@ public struct Exchange: Sendable, Equatable {
     /// The one-time code `$otp` stood for in this session, kept on the exchange that
     /// created the session: replay answers `$otp` with it.
     public var otp: String?
+    /// How many `sleep`s the script had done before sending it: a read recorded after a
+    /// `sleep` answers only after as many at replay (an expired session stays expired).
+    public var sleeps: Int = 0
 
     public init(
         startedAt: Timestamp, duration: Duration, request: RecordedRequest, response: RecordedResponse, line: Int? = nil,
-        otp: String? = nil
+        otp: String? = nil, sleeps: Int = 0
     ) {
+        self.sleeps = sleeps
         self.startedAt = startedAt
         self.duration = duration
         self.request = request

@@ -37,11 +37,13 @@ public enum CassetteLint {
         switch value {
         case .object(let pairs):
             // A header object: {"name": "Authorization", "value": "…"}.
-            if let name = value["name"]?.stringValue, value["value"] != nil, secretHeaders.contains(name.lowercased()) {
-                let content = value["value"]?.stringValue ?? ""
-                if !content.isEmpty {
+            // A header, query parameter or cookie: {"name": "Authorization", "value": "…"}.
+            if let name = value["name"]?.stringValue, let content = value["value"]?.stringValue, !content.isEmpty, !harmless.contains(content) {
+                if secretHeaders.contains(name.lowercased()) {
                     let article = "aeiou".contains(name.lowercased().first ?? "x") ? "an" : "a"
                     findings.append(LintFinding(path: path, message: "\(article) \(name) header (headers that carry credentials are never recorded)"))
+                } else if isSecretKey(name) {
+                    findings.append(LintFinding(path: path, message: "a value for \(JSONValue.quoted(name)), which names a secret"))
                 }
             }
             for (key, inner) in pairs {
@@ -77,6 +79,15 @@ public enum CassetteLint {
             let encoded = text[basic].split(separator: " ", omittingEmptySubsequences: true).last ?? ""
             if let decoded = Base64.decode(encoded), let credentials = String(validating: decoded, as: UTF8.self), credentials.contains(":") {
                 messages.append("Basic credentials (\(mask(String(credentials.prefix(while: { $0 != ":" })))):…)")
+            }
+        }
+        // Credentials in a URL: `https://user:secret@host/`, `?auth_token=…`.
+        if let userinfo = text.firstMatch(of: /:\/\/([^\/\s:@]+):([^\/\s@]+)@/) {
+            messages.append("credentials in a URL (\(mask(String(userinfo.1))):…@)")
+        }
+        for parameter in text.matches(of: /[?&]([A-Za-z0-9_.-]+)=([^&#\s"]+)/) where isSecretKey(String(parameter.1)) {
+            if !harmless.contains(String(parameter.2)) {
+                messages.append("a value for \(JSONValue.quoted(String(parameter.1))) in a query string")
             }
         }
         for word in words {
@@ -121,7 +132,7 @@ public enum CassetteLint {
 
     /// 24 or more letters and digits with upper case, lower case and digits mixed:
     /// how API tokens look (Plivo's are 40).
-    static func looksLikeToken(_ word: String) -> Bool {
+    public static func looksLikeToken(_ word: String) -> Bool {
         guard word.utf8.count >= 24 else { return false }
         let bytes = word.utf8
         guard bytes.allSatisfy({ isAlphanumeric($0) }) else { return false }

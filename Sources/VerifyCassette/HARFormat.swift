@@ -69,6 +69,7 @@ public enum HARFormat {
         var vsh: [(key: String, value: JSONValue)] = []
         if let line = exchange.line { vsh.append(("line", .number(Double(line)))) }
         if let otp = exchange.otp { vsh.append(("otp", .string(otp))) }
+        if exchange.sleeps > 0 { vsh.append(("sleeps", .number(Double(exchange.sleeps)))) }
         var entry: [(key: String, value: JSONValue)] = [
             ("startedDateTime", .string(exchange.startedAt.iso8601)),
             ("time", .number(time)),
@@ -109,7 +110,8 @@ public enum HARFormat {
             let text = try reader.string(version, at: "log.version")
             guard text.hasPrefix("1.") else { throw CassetteError("log.version: HAR \(text) is not supported (1.1 or 1.2)") }
         }
-        var cassette = Cassette()
+        // Only vsh's own cassettes say where the sleeps were.
+        var cassette = Cassette(tracksSleeps: log["_vsh"] != nil)
         if let creator = log["creator"], let version = creator["version"]?.stringValue { cassette.recorder = version }
         if let vsh = log["_vsh"] {
             _ = try reader.object(vsh, at: "log._vsh")
@@ -117,8 +119,15 @@ public enum HARFormat {
             cassette.baseURL = try vsh["base_url"].map { value throws(CassetteError) in try reader.string(value, at: "log._vsh.base_url") }
         }
         let entries = try reader.array(log["entries"], at: "log.entries")
+        // Recorded through an API root with a path (`https://proxy.example/plivo`): requests
+        // are matched on the API's own path, as the script builds it.
+        let prefix = cassette.baseURL.map { Reader.split(url: $0).path }.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? ""
         for (index, entry) in entries.enumerated() {
-            cassette.exchanges.append(try reader.exchange(entry, at: "log.entries[\(index)]"))
+            var exchange = try reader.exchange(entry, at: "log.entries[\(index)]")
+            if !prefix.isEmpty, exchange.request.path.hasPrefix(prefix + "/") {
+                exchange.request.path = String(exchange.request.path.dropFirst(prefix.count))
+            }
+            cassette.exchanges.append(exchange)
         }
         return cassette
     }
@@ -157,8 +166,9 @@ public enum HARFormat {
 
         func integer(_ value: JSONValue?, at path: String) throws(CassetteError) -> Int {
             let value = try self.value(value, at: path)
-            guard let number = value.intValue else { throw CassetteError("\(path): expected a whole number, found \(described(value))") }
-            return number
+            guard case .number(let number) = value else { throw CassetteError("\(path): expected a whole number, found \(described(value))") }
+            guard number.rounded() == number, abs(number) < 1e15 else { throw CassetteError("\(path): \(value.compactText) is not a whole number") }
+            return Int(number)
         }
 
         func headers(_ value: JSONValue?, at path: String) throws(CassetteError) -> [Header] {
@@ -179,8 +189,12 @@ public enum HARFormat {
             }
             var milliseconds = 0.0
             if let time = entry["time"] {
-                guard let number = time.numberValue, number.isFinite, number >= 0 else {
+                guard let number = time.numberValue else {
                     throw CassetteError("\(path).time: expected a number of milliseconds, found \(described(time))")
+                }
+                // A day at most: anything longer is not a recording of an API call.
+                guard number.isFinite, number >= 0, number <= 86_400_000 else {
+                    throw CassetteError("\(path).time: \(time.compactText) is not a duration in milliseconds (0 to 86400000)")
                 }
                 milliseconds = number
             }
@@ -229,10 +243,12 @@ public enum HARFormat {
 
             var line: Int?
             var otp: String?
+            var sleeps = 0
             if let vsh = entry["_vsh"] {
                 _ = try object(vsh, at: "\(path)._vsh")
                 line = try vsh["line"].map { value throws(CassetteError) in try integer(value, at: "\(path)._vsh.line") }
                 otp = try vsh["otp"].map { value throws(CassetteError) in try string(value, at: "\(path)._vsh.otp") }
+                sleeps = try vsh["sleeps"].map { value throws(CassetteError) in try integer(value, at: "\(path)._vsh.sleeps") } ?? 0
             }
             let seconds = milliseconds / 1000
             return Exchange(
@@ -243,7 +259,7 @@ public enum HARFormat {
                     body: body),
                 response: RecordedResponse(
                     status: status, headers: try headers(response["headers"], at: "\(path).response.headers"), body: responseBody),
-                line: line, otp: otp)
+                line: line, otp: otp, sleeps: max(0, sleeps))
         }
 
         /// `https://api.plivo.com/v1/x/?a=1` → (`/v1/x/`, [a=1]); a URL without a scheme is taken as a path.

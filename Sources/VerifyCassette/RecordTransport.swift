@@ -19,6 +19,8 @@ public final class RecordTransport: Transport {
         /// Every auth_id and token seen in a request, to take out of what is kept.
         var authIDs: Set<String> = []
         var tokens: Set<String> = []
+        /// `sleep`s so far.
+        var sleeps = 0
     }
 
     /// Headers never written to a cassette, whatever their value.
@@ -54,13 +56,14 @@ public final class RecordTransport: Transport {
                     response: RecordedResponse(
                         status: response.status, headers: scrub(response.headerFields),
                         body: scrub(String(decoding: response.body, as: UTF8.self))),
-                    line: request.origin?.line))
+                    line: request.origin?.line, sleeps: recording.sleeps))
         }
         return response
     }
 
     public func sleep(for duration: Duration) async throws(TransportError) {
         try await inner.sleep(for: duration)
+        state.withLock { $0.sleeps += 1 }
     }
 
     /// The inner transport's code (the environment or the person at the keyboard),

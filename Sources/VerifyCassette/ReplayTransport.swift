@@ -22,6 +22,8 @@ public final class ReplayTransport: Transport {
         /// for from here up to the next state-changing one.
         var position = 0
         var played: [Bool] = []
+        /// `sleep`s the script has done.
+        var sleeps = 0
     }
 
     public init(cassette: Cassette, cassetteName: String, rerecordCommand: String? = nil) {
@@ -46,7 +48,7 @@ public final class ReplayTransport: Transport {
                 progress.position = next + 1
                 return next
             }
-            let candidates = (progress.position..<next).filter { keys[$0] == key }
+            let candidates = (progress.position..<next).filter { keys[$0] == key && sleepsMatch($0, progress.sleeps) }
             guard let last = candidates.last else { return nil }
             let index = candidates.first { !progress.played[$0] } ?? last
             progress.played[index] = true
@@ -58,8 +60,16 @@ public final class ReplayTransport: Transport {
         return response.apiResponse
     }
 
-    /// Replay's clock is virtual: a `sleep` is instant.
-    public func sleep(for duration: Duration) async throws(TransportError) {}
+    /// Replay's clock is virtual: a `sleep` is instant. It moves the flow on: reads
+    /// recorded after it answer from now on.
+    public func sleep(for duration: Duration) async throws(TransportError) {
+        state.withLock { $0.sleeps += 1 }
+    }
+
+    /// Whether exchange `index` was recorded after as many sleeps as the script has done.
+    private func sleepsMatch(_ index: Int, _ sleeps: Int) -> Bool {
+        !cassette.tracksSleeps || cassette.exchanges[index].sleeps == sleeps
+    }
 
     /// The code recorded for the session (`_vsh.otp` of the exchange that created it),
     /// else the code its last accepted validate sent.
@@ -121,6 +131,11 @@ public final class ReplayTransport: Transport {
             if next < keys.count {
                 return "  the recording sends #\(next + 1) \(cassette.exchanges[next].request.requestLine) first"
             }
+        }
+        let sleeps = state.withLock { $0.sleeps }
+        if index >= position, index < next, !sleepsMatch(index, sleeps) {
+            let recorded = cassette.exchanges[index].sleeps
+            return "  identical, but recorded after \(recorded) sleep\(recorded == 1 ? "" : "s"), and this one comes after \(sleeps); replay answers it only there"
         }
         let after = index < position ? "earlier" : "later"
         return "  identical, but recorded \(after) in the flow (between other creates or validates); replay answers it only there"

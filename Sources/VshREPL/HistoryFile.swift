@@ -1,4 +1,6 @@
+import VerifyCassette
 import VshRunner
+import VshSyntax
 
 #if canImport(Glibc)
 import Glibc
@@ -55,7 +57,12 @@ public final class HistoryFile {
     /// other occurrence of a secret → `[redacted]`.
     public static func scrub(_ line: String, secrets: Set<String>) -> String {
         var words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        if let first = words.firstIndex(where: { !$0.isEmpty }), words[first] == "auth" {
+        // Anything shaped like a token goes, whatever the line: a mistyped `atuh MA… TOKEN`
+        // fails to parse and is still kept, and so is `authMA…TOKEN` typed without spaces.
+        for index in words.indices where CassetteLint.looksLikeToken(words[index].filter { $0 != "\"" && $0 != "'" }) {
+            words[index] = "[redacted]"
+        }
+        if let first = words.firstIndex(where: { !$0.isEmpty }), isAuthLike(words[first]) {
             let arguments = words.indices.filter { $0 > first && !words[$0].isEmpty }
             if arguments.count >= 2, !words[arguments[1]].hasPrefix("$") {
                 // Everything from the token on (a quoted token may hold spaces; a comment may follow).
@@ -66,6 +73,14 @@ public final class HistoryFile {
         var out = words.joined(separator: " ")
         for secret in secrets where secret.count >= 4 { out = out.replacing(secret, with: "[redacted]") }
         return out
+    }
+
+    /// `auth`, or a slip of it (`atuh`, `auht`, `Auth`): its second argument is a token either way.
+    static func isAuthLike(_ word: String) -> Bool {
+        let lower = word.lowercased()
+        if lower == "auth" { return true }
+        guard (3...5).contains(lower.count) else { return false }
+        return Suggestions.editDistance(lower, "auth") <= 2 && lower.first == "a"
     }
 
     static func makeFolders(for path: String) -> String? {

@@ -25,6 +25,8 @@ public final class ReplSession {
         public var historyPath: String?
         /// `2026-11-26 20:45`, for the header `save` writes.
         public var now: @Sendable () -> String
+        /// The live API root, kept in recordings (`log._vsh.base_url`, the entries' URLs).
+        public var liveBaseURL: @Sendable () -> String? = { nil }
 
         public init(
             transport: TransportRequest = .sandbox, makeTransport: @escaping @Sendable (TransportRequest) throws(REPLUsageError) -> any Transport,
@@ -147,6 +149,8 @@ public final class ReplSession {
                     return error
                 }
             }
+            // A recording is kept up to date on disk, so closing the terminal loses nothing.
+            persistRecording()
             if let failure = outcome {
                 console.err(printer.render(failure.diagnostic, in: file))
                 return
@@ -255,6 +259,8 @@ public final class ReplSession {
 
     /// `transport …`: builds the new transport; on failure says why and keeps the current one.
     public func switchTransport(to request: TransportRequest, announce: Bool = true) {
+        // What was recorded so far reaches the disk before anything reads the file.
+        persistRecording()
         let transport: any Transport
         do throws(REPLUsageError) {
             switch request {
@@ -286,21 +292,31 @@ public final class ReplSession {
         if announce { console.out("now on the \(transportName) transport; variables and credentials carried over, no current session\n") }
     }
 
-    /// Writes the recording in progress, if any; false when it could not be written.
-    private func finishRecording() -> Bool {
+    /// Writes the recording in progress as it stands (atomically); false when it could not be.
+    @discardableResult
+    private func persistRecording() -> Bool {
         guard let (recorder, path) = recording else { return true }
-        recording = nil
-        let cassette = recorder.cassette(script: nil, baseURL: nil)
-        guard !cassette.exchanges.isEmpty else {
-            console.out("nothing was recorded, so \(path) was not written\n")
-            return true
-        }
+        let cassette = recorder.cassette(script: nil, baseURL: configuration.liveBaseURL())
+        guard !cassette.exchanges.isEmpty else { return true }
         if let problem = FileSystem.writeAtomically(HARFormat.encode(cassette), to: path) {
             console.err(printer.render(fileError: problem, file: path))
             return false
         }
-        console.out("recorded \(cassette.exchanges.count) exchanges in \(path)\n")
         return true
+    }
+
+    /// Ends the recording in progress, if any; false when it could not be written.
+    private func finishRecording() -> Bool {
+        guard let (recorder, path) = recording else { return true }
+        let written = persistRecording()
+        recording = nil
+        let count = recorder.count
+        if count == 0 {
+            console.out("nothing was recorded, so \(path) was not written\n")
+        } else if written {
+            console.out("recorded \(count) exchange\(count == 1 ? "" : "s") in \(path)\n")
+        }
+        return written
     }
 
     private func finish() -> ExitStatus {

@@ -121,4 +121,21 @@ public enum FileSystem {
     static func describeErrno() -> String {
         String(cString: strerror(errno)).lowercased()
     }
+
+    /// Why a file could not be created at `path` (its folder missing or not writable); nil when it can.
+    public static func writableFolder(for path: String) -> String? {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        guard kind(of: directory) == .directory else { return "no folder \(directory) to write it in" }
+        guard access(directory, W_OK) == 0 else { return "cannot write in \(directory): \(describeErrno())" }
+        if kind(of: path) == .directory { return "a folder, not a file" }
+        return nil
+    }
+
+    /// The size of the file at `path`, without reading it; nil when there is none.
+    public static func size(of path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
 }

@@ -318,6 +318,12 @@ public struct ScriptRunner: Sendable {
                         file: path, message: "no such cassette (record it once: vsh run --transport record\(cassette.path.map { " --cassette \($0)" } ?? "") \(input.name))",
                         status: .usage))
             }
+            if let size = FileSystem.size(of: path), size > HARFormat.maxSize {
+                return .failure(
+                    SetupFailure(
+                        file: path, message: "not a cassette vsh can replay: too large (\(size >> 20) MiB; a cassette is at most \(HARFormat.maxSize >> 20) MiB)",
+                        status: .malformedInput))
+            }
             guard let bytes = FileSystem.contents(of: path) else {
                 return .failure(SetupFailure(file: path, message: "cannot read the cassette", status: .usage))
             }
@@ -349,6 +355,7 @@ public struct ScriptRunner: Sendable {
                 console.err(printer.render(fileError: problem, file: path))
                 result.status = max(result.status, .runtimeFailure)
                 result.failure = result.failure ?? "cannot write \(path)"
+                result.failureInfo = result.failureInfo ?? FileFailure(kind: "runtime", message: problem)
                 return
             }
             let count = recording.exchanges.count
@@ -367,22 +374,46 @@ public struct ScriptRunner: Sendable {
             if strict {
                 result.status = max(result.status, .runtimeFailure)
                 result.failure = result.failure ?? "\(unplayed.count) unplayed"
+                result.failureInfo = result.failureInfo ?? FileFailure(
+                    kind: "runtime", message: "\(path): \(count) not replayed (--strict)",
+                    details: unplayed.map { "\($0.request.requestLine)\($0.line.map { " (recorded from line \($0))" } ?? "")" })
             }
         }
     }
 
-    /// `record` without `--overwrite` refuses before anything is sent when a cassette exists.
+    /// Before anything is sent: `record` without `--overwrite` refuses when a cassette exists,
+    /// and every file the run will write (cassettes, reports) must be writable where it
+    /// goes, so a run never spends requests and then cannot keep what they answered.
     func refusedRecordings(_ inputs: [ScriptInput]) -> String? {
-        guard let cassette = configuration.cassette, cassette.mode == .record(overwrite: false) else { return nil }
-        let existing = Set(inputs.compactMap { cassette.cassettePath(for: $0) }.filter { FileSystem.kind(of: $0) != nil })
-        guard !existing.isEmpty else { return nil }
         var text = ""
-        for path in existing.sorted() {
-            text += printer.render(
-                fileError: "cassette exists; recording again sends real requests (and paid messages): pass --overwrite to replace it",
-                file: path)
+        var outputs: [(path: String, what: String)] = []
+        if let cassette = configuration.cassette, case .record(let overwrite) = cassette.mode {
+            let paths = inputs.compactMap { cassette.cassettePath(for: $0) }
+            if !overwrite {
+                for path in Set(paths.filter { FileSystem.kind(of: $0) != nil }).sorted() {
+                    text += printer.render(
+                        fileError: "cassette exists; recording again sends real requests (and paid messages): pass --overwrite to replace it",
+                        file: path)
+                }
+            }
+            outputs += paths.map { ($0, "the cassette") }
         }
-        return text
+        if let path = configuration.junitReport { outputs.append((path, "--report-junit")) }
+        if let path = configuration.jsonReport { outputs.append((path, "--report-json")) }
+        let scripts = Set(inputs.compactMap(\.path))
+        var seen: [String: String] = [:]
+        for (path, what) in outputs {
+            if let other = seen[path] {
+                text += printer.render(fileError: "both \(other) and \(what) would be written here", file: path)
+            }
+            seen[path] = what
+            if what.hasPrefix("--report"), scripts.contains(path) || path.hasSuffix(".vsh") || path.hasSuffix(".har") {
+                text += printer.render(fileError: "\(what) would replace a script or a cassette; give the report its own name (.xml, .json)", file: path)
+                continue
+            }
+            if let problem = FileSystem.writableFolder(for: path) { text += printer.render(fileError: "\(what): \(problem)", file: path) }
+        }
+        return text.isEmpty ? nil : text
     }
 
     /// Parses and checks files without running them (`vsh check`).

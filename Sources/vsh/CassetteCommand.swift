@@ -59,10 +59,10 @@ struct CassetteCommand: ParsableCommand {
 
     static func read(_ file: String) throws -> [UInt8] {
         guard FileSystem.kind(of: file) != nil else { throw UsageFailure("no such file: \(file)") }
-        guard let bytes = FileSystem.contents(of: file) else { throw UsageFailure("cannot read \(file)") }
-        guard bytes.count <= HARFormat.maxSize else {
-            throw UsageFailure("\(file): too large for a cassette (\(bytes.count >> 20) MiB)", status: .malformedInput)
+        if let size = FileSystem.size(of: file), size > HARFormat.maxSize {
+            throw UsageFailure("\(file): too large for a cassette (\(size >> 20) MiB; at most \(HARFormat.maxSize >> 20) MiB)", status: .malformedInput)
         }
+        guard let bytes = FileSystem.contents(of: file) else { throw UsageFailure("cannot read \(file)") }
         return bytes
     }
 

@@ -33,7 +33,7 @@ extension ScriptOptions {
         }
         // The live transport, made once when first needed: one connection pool for the session.
         let live = LazyLive(options: self, environment: environment)
-        let configuration = ReplSession.Configuration(
+        var configuration = ReplSession.Configuration(
             transport: .sandbox,
             makeTransport: { request throws(REPLUsageError) -> any Transport in
                 switch request {
@@ -46,6 +46,7 @@ extension ScriptOptions {
             pager: Pager(environment: environment),
             historyPath: HistoryFile.defaultPath(environment: environment),
             now: { Timestamp.now().filterForm.prefix(16).description + " UTC" })
+        configuration.liveBaseURL = { live.baseURL }
         let session: ReplSession
         do {
             session = try ReplSession(configuration: configuration, reader: reader)
@@ -86,6 +87,9 @@ final class LazyLive: @unchecked Sendable {
             throw REPLUsageError("\(error)")
         }
     }
+
+    /// The API root live requests go to (once the live transport exists).
+    var baseURL: String? { made?.configuration.baseURL.description }
 
     func shutdown() {
         guard let made else { return }

@@ -54,6 +54,12 @@ struct TerminalCodePrompt: CodePrompt {
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while true {
+            // The signal may be handled on another thread than this one, which read() would
+            // never see: wait in short polls and look at the flag between them.
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let polled = poll(&ready, 1, 100)
+            if EchoGuard.interrupted { return nil }  // Ctrl-C: no code
+            if polled == 0 || (polled < 0 && errno == EINTR) { continue }
             let n = readByte(fd, &byte)
             if n < 0, errno == EINTR { continue }
             guard n == 1 else { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
@@ -79,29 +85,42 @@ private func writeBytes(_ fd: Int32, _ pointer: UnsafeMutableRawPointer?, _ coun
 }
 
 /// Puts the terminal's echo back if Ctrl-C (or SIGTERM) arrives while the code is being
-/// typed, then lets the signal do what it would have done.
+/// typed, then lets the signal do what it would have done (end `vsh run`; at the
+/// interactive prompt, cancel the statement). Handlers are saved and restored whole with
+/// `sigaction` (flags included), and installed without `SA_RESTART` so the read stops.
 private enum EchoGuard {
     nonisolated(unsafe) static var fd: Int32 = -1
     nonisolated(unsafe) static var saved = termios()
-    nonisolated(unsafe) static var previousInterrupt: (@convention(c) (Int32) -> Void)?
-    nonisolated(unsafe) static var previousTerminate: (@convention(c) (Int32) -> Void)?
+    nonisolated(unsafe) static var previousInterrupt = sigaction()
+    nonisolated(unsafe) static var previousTerminate = sigaction()
+    nonisolated(unsafe) static var interrupted = false
 
     static func arm(fd: Int32, saved: termios) {
         EchoGuard.fd = fd
         EchoGuard.saved = saved
-        previousInterrupt = signal(SIGINT, restoreAndRaise)
-        previousTerminate = signal(SIGTERM, restoreAndRaise)
+        interrupted = false
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = restoreAndRaise
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, &previousInterrupt)
+        sigaction(SIGTERM, &action, &previousTerminate)
     }
 
     static func disarm() {
-        signal(SIGINT, previousInterrupt)
-        signal(SIGTERM, previousTerminate)
+        sigaction(SIGINT, &previousInterrupt, nil)
+        sigaction(SIGTERM, &previousTerminate, nil)
         fd = -1
     }
 }
 
 private func restoreAndRaise(_ signalNumber: Int32) {
     if EchoGuard.fd >= 0 { tcsetattr(EchoGuard.fd, TCSANOW, &EchoGuard.saved) }
-    signal(signalNumber, signalNumber == SIGINT ? EchoGuard.previousInterrupt : EchoGuard.previousTerminate)
+    EchoGuard.interrupted = true
+    if signalNumber == SIGINT {
+        sigaction(SIGINT, &EchoGuard.previousInterrupt, nil)
+    } else {
+        sigaction(SIGTERM, &EchoGuard.previousTerminate, nil)
+    }
     raise(signalNumber)
 }

@@ -146,11 +146,71 @@ struct CassetteTests {
         #expect(outcome.stderr.contains("record it again: vsh run --transport record --overwrite \(script)"))
     }
 
+    @Test func onePollMoreReplaysBetweenSleepsAndAReadFromBeforeASleepIsNotReused() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        try FileManager.default.copyItem(
+            atPath: VshProcess.root.appendingPathComponent("examples/04-expiry.har").path, toPath: dir.appendingPathComponent("04.har").path)
+        let original = try String(contentsOfFile: VshProcess.root.appendingPathComponent("examples/04-expiry.vsh").path, encoding: .utf8)
+        // One more poll after the first sleep, where one was recorded: it repeats that answer.
+        let polled = original.replacingOccurrences(
+            of: "sleep 9m\nsession get\n", with: "sleep 9m\nsession get\nsession get\n")
+        #expect(polled != original, "the example changed: adapt the edit")
+        let script = try dir.write("04.vsh", polled)
+        let outcome = try VshProcess.run(["run", "--transport", "replay", "--strict", script])
+        #expect(outcome.status == 0, "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
+
+        // A poll before any sleep, where none was recorded: the answer recorded after the
+        // sleep would be a guess, so it is a miss that says why.
+        let early = original.replacingOccurrences(of: "assert status == 202\n\nsleep 9m", with: "assert status == 202\nsession get\n\nsleep 9m")
+        let earlyScript = try dir.write("04.vsh", early)
+        let miss = try VshProcess.run(["run", "--transport", "replay", earlyScript])
+        #expect(miss.status == 3)
+        #expect(miss.stderr.contains("identical, but recorded after 1 sleep, and this one comes after 0"), "stderr: \(miss.stderr)")
+    }
+
+    @Test func nothingIsSentWhenWhatTheRunWritesCannotBeWritten() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let script = try dir.write("flow.vsh", Self.script)
+        // The live side is a port nobody listens on: a request would fail with exit 3, not 1.
+        let missingFolder = try VshProcess.run(
+            ["run", "--transport", "record", "--cassette", dir.appendingPathComponent("nodir/x.har").path, "--base-url", "http://127.0.0.1:9", script],
+            environment: Self.recordEnvironment())
+        #expect(missingFolder.status == 1)
+        #expect(missingFolder.stderr.contains("the cassette: no folder"), "stderr: \(missingFolder.stderr)")
+        let overScript = try VshProcess.run(["run", "--report-json", script, script])
+        #expect(overScript.status == 1)
+        #expect(overScript.stderr.contains("--report-json would replace a script or a cassette"))
+        #expect(try String(contentsOfFile: script, encoding: .utf8) == Self.script)
+        let twice = try VshProcess.run(["run", "--report-json", dir.appendingPathComponent("r").path, "--report-junit", dir.appendingPathComponent("r").path, script])
+        #expect(twice.status == 1)
+        #expect(twice.stderr.contains("both --report-junit and --report-json would be written here"))
+    }
+
+    @Test func strictUnplayedExchangesAreFailuresInTheReports() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let original = try String(contentsOfFile: VshProcess.root.appendingPathComponent("examples/01-quickstart.vsh").path, encoding: .utf8)
+        let script = try dir.write("01.vsh", original.components(separatedBy: "session list").first!)
+        try FileManager.default.copyItem(
+            atPath: VshProcess.root.appendingPathComponent("examples/01-quickstart.har").path, toPath: dir.appendingPathComponent("01.har").path)
+        let report = dir.appendingPathComponent("r.json").path
+        let outcome = try VshProcess.run(["run", "--transport", "replay", "--strict", "--report-json", report, script])
+        #expect(outcome.status == 3)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        let file = try #require((json?["files"] as? [[String: Any]])?.first)
+        #expect(file["status"] as? String == "failed")
+        let failures = try #require(file["failures"] as? [[String: Any]])
+        #expect((failures.first?["message"] as? String)?.contains("not replayed (--strict)") == true)
+    }
+
     @Test(arguments: [
         ("not json", "not JSON"),
         ("{\"log\": {\"entries\": [{\"request\": ", "not JSON"),
         ("{\"log\": []}", "log: expected an object, found an array"),
         ("{\"log\": {\"entries\": [{\"request\": {\"method\": \"GET\"}}]}}", "log.entries[0].request.url: missing"),
+        ("{\"log\": {\"entries\": [{\"time\": 1e300, \"request\": {\"method\": \"GET\", \"url\": \"/v1/\"}, \"response\": {\"status\": 200}}]}}",
+         "log.entries[0].time: 1e+300 is not a duration in milliseconds"),
+        ("{\"log\": {\"entries\": [{\"request\": {\"method\": \"GET\", \"url\": \"/v1/\"}, \"response\": {\"status\": 1e300}}]}}",
+         "log.entries[0].response.status: 1e+300 is not a whole number"),
     ])
     func aMalformedCassetteIsExit2NamingTheFile(_ content: String, _ message: String) throws {
         let dir = try VshProcess.temporaryDirectory()

@@ -53,6 +53,14 @@ import Testing
         }
     }
 
+    @Test func aCassetteRecordedThroughAnAPIRootWithAPathMatchesTheAPIPath() async throws {
+        var (cassette, _) = try await recordedFlow()
+        cassette.baseURL = "https://proxy.example/plivo"
+        let read = try HARFormat.decode(HARFormat.encode(cassette))
+        #expect(read.exchanges[0].request.path == "/v1/Account/{auth_id}/Verify/Session/")
+        #expect(read.exchanges.map(\.request.path) == cassette.exchanges.map(\.request.path))
+    }
+
     @Test func aHugeFileIsRefusedBeforeParsing() {
         let huge = [UInt8](repeating: UInt8(ascii: " "), count: HARFormat.maxSize + 1)
         #expect {

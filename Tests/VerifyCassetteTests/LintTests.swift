@@ -42,6 +42,17 @@ import Testing
         #expect(found.contains { $0.path == "blob" && $0.message.contains("inside base64") })
     }
 
+    @Test func credentialsInURLsQueryStringsAndCookiesAreFound() throws {
+        let found = try findings("""
+            {"u1": "https://ops:hunter2@proxy.test/v1/", "u2": "https://x.test/cb?a=1&auth_token=s3cr3tpass",
+             "queryString": [{"name": "api_key", "value": "abc123"}], "cookies": [{"name": "session_token", "value": "zz"}]}
+            """)
+        #expect(found.contains { $0.path == "u1" && $0.message == "credentials in a URL (ops:…@)" || $0.message == "credentials in a URL (…:…@)" })
+        #expect(found.contains { $0.path == "u2" && $0.message == "a value for \"auth_token\" in a query string" })
+        #expect(found.contains { $0.path == "queryString[0]" && $0.message.contains("\"api_key\"") })
+        #expect(found.contains { $0.path == "cookies[0]" && $0.message.contains("\"session_token\"") })
+    }
+
     @Test func valuesUnderSecretNamesAreFound() throws {
         let found = try findings(#"{"auth_token": "abc", "password": "x", "session_uuid": "y", "api_id": "z"}"#)
         #expect(found.map(\.path) == ["auth_token", "password"])

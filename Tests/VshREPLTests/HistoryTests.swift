@@ -12,6 +12,9 @@ import Testing
         ("auth", "auth"),
         ("let t = \"s3cretToken\"", "let t = \"[redacted]\""),
         ("session get", "session get"),
+        ("atuh MA2025RK4E639VJFZAGV hunter22", "atuh MA2025RK4E639VJFZAGV $PLIVO_AUTH_TOKEN"),
+        ("authMA2025RK4E639VJFZAGVZq8wVx3KpL0mN7rT2y", "[redacted]"),
+        ("let t = Zq8wVx3KpL0mN7rT2yB5cD9fG4hJ6kQ1sA0uE3iO", "let t = [redacted]"),
     ])
     func tokensNeverReachTheFile(_ line: String, _ written: String) {
         #expect(HistoryFile.scrub(line, secrets: ["s3cretToken"]) == written)
