@@ -239,11 +239,10 @@ struct Check: ParsableCommand {
         abstract: "Parse and statically check scripts; sends nothing.",
         discussion: "Reports every error in every file. Variables passed with --var or set in the environment count as defined.")
 
-    @Option(name: .customLong("var"), help: ArgumentHelp("A variable the scripts may read (repeatable).", valueName: "NAME=VALUE"))
-    var variables: [String] = []
-
-    @Flag(name: .customLong("no-color"), help: "Never colour the output.")
-    var noColor = false
+    // The same option group as the root command's and `run`'s: swift-argument-parser
+    // gives an option after the sub-command to the root's definition when only the root
+    // has it under that name, so `check` shares the group (and refuses what does not apply).
+    @OptionGroup var script: ScriptOptions
 
     @Argument(help: ArgumentHelp("Script files, directories or - for standard input.", valueName: "PATH"))
     var paths: [String]
@@ -255,15 +254,17 @@ struct Check: ParsableCommand {
         } catch {
             throw UsageFailure(error.message)
         }
+        let given: [(String, Bool)] = [
+            ("--transport", script.transport != .sandbox), ("--base-url", script.baseURL != nil), ("--timeout", script.timeout != nil),
+            ("--max-sessions", script.maxSessions != nil), ("--cassette", script.cassette != nil), ("--overwrite", script.overwrite),
+            ("--strict", script.strict),
+        ]
+        for (flag, isGiven) in given where isGiven { throw UsageFailure("\(flag) does not apply to vsh check, which sends nothing") }
         let environment = ProcessEnvironment.current()
-        // The names a run would define: VSH_VAR_NAME in the environment, then --var.
-        var variables = VariablesFile.fromEnvironment(environment)
-        switch VariableArguments.parse(self.variables) {
-        case .success(let parsed): variables.merge(parsed) { _, new in new }
-        case .failure(let error): throw UsageFailure(error.message, status: .malformedInput)
-        }
+        // The names a run would define: VSH_VAR_NAME in the environment, --vars-file, --var.
+        let variables = try script.resolveVariables(environment: environment)
         let configuration = RunConfiguration(variables: variables, environment: environment, makeTransport: { _ in fatalError("check sends nothing") })
-        let runner = ScriptRunner(console: .standard(noColorFlag: noColor, environment: environment), configuration: configuration)
+        let runner = ScriptRunner(console: .standard(noColorFlag: script.noColor, environment: environment), configuration: configuration)
         throw ExitCode(runner.check(inputs).rawValue)
     }
 }

@@ -156,6 +156,18 @@ struct RunnerTests {
         #expect(try VshProcess.run(["run", "--vars-file", dir.appendingPathComponent("none.env").path, script]).status == 1)
     }
 
+    @Test func checkCountsTheSameVariablesAsRun() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let script = try dir.write("a.vsh", "print \"$a $b $c\"\n")
+        let vars = try dir.write("vars.env", "a=1\n")
+        #expect(try VshProcess.run(["check", script]).status == 2)
+        let defined = try VshProcess.run(["check", "--vars-file", vars, "--var", "b=2", script], environment: ["VSH_VAR_c": "3"])
+        #expect(defined.status == 0, "stderr: \(defined.stderr)")
+        let live = try VshProcess.run(["check", "--transport", "live", script])
+        #expect(live.status == 1)
+        #expect(live.stderr.contains("--transport does not apply to vsh check"))
+    }
+
     @Test func jobsMustBePositive() throws {
         let outcome = try VshProcess.run(["run", "--jobs", "0", "examples"])
         #expect(outcome.status == 1)
