@@ -30,6 +30,7 @@ struct PromptTests {
         env["NO_COLOR"] = "1"
         env["PAGER"] = "cat"
         process.environment = env
+        process.currentDirectoryURL = VshProcess.root
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -102,5 +103,14 @@ struct PromptTests {
         #expect(session.transcript.contains("error: cancelled"))
         #expect(session.transcript.contains("vsh sandbox> "))
         #expect(session.status == 0)
+    }
+
+    @Test func aRunOnATerminalShowsOneProgressLineNotALinePerFile() throws {
+        let session = try Self.drive([], arguments: ["run", "examples"], environment: ["NO_COLOR": "1"])
+        let count = ExamplesTests.examples.count
+        #expect(session.status == 0)
+        #expect(session.transcript.contains("[\(count)/\(count)] \(count) passed, 0 failed"), "transcript:\n\(session.transcript)")
+        #expect(!session.transcript.contains("✓ examples/"))
+        #expect(session.transcript.contains("\(count) passed, 0 failed ("))
     }
 }

@@ -135,4 +135,26 @@ extension ReplSession: @unchecked Sendable {}
         #expect(output.value.contains("now on the replay transport"))
         #expect(output.value.contains("kept\n"))
     }
+
+    @Test func aRecordingAtThePromptIsOnDiskAfterEachCommandAndReplaysAtOnce() async throws {
+        let dir = try temporary()
+        let cassette = dir.appendingPathComponent("explore.har").path
+        let (repl, _, output) = try session(
+            [
+                .line("transport record \(cassette)"),
+                .line("session create recipient=+14155550100"),
+                .line("session get"),
+                .line("transport replay \(cassette)"),
+                .line("session create recipient=+14155550100"),
+                .line("session get"),
+                .line("assert body.status == \"in-progress\""),
+            ], directory: dir)
+        #expect(await onOwnThread { repl.run() } == .success)
+        #expect(output.value.contains("recorded 2 exchanges in \(cassette)"))
+        #expect(output.value.contains("now on the replay transport"))
+        #expect(output.value.contains("✓ holds"), "the replayed answers came from the recording: \(output.value)")
+        let har = try String(contentsOfFile: cassette, encoding: .utf8)
+        #expect(har.contains("\"_vsh\""))
+        #expect(!har.contains("MASANDBOX"), "the auth_id is a placeholder")
+    }
 }
