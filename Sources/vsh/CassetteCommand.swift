@@ -19,7 +19,11 @@ struct CassetteCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The cassette (HAR file).", valueName: "FILE"))
         var file: String
 
+        // The root command's options, taken here so that they are refused, not lost.
+        @OptionGroup(visibility: .hidden) var script: ScriptOptions
+
         func run() throws {
+            try CassetteCommand.refuse(script)
             let cassette = try CassetteCommand.load(file)
             Console.standard(noColorFlag: true, environment: [:]).out(Transcript.render(cassette, name: file))
         }
@@ -37,7 +41,10 @@ struct CassetteCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The HAR file.", valueName: "FILE"))
         var file: String
 
+        @OptionGroup(visibility: .hidden) var script: ScriptOptions
+
         func run() throws {
+            try CassetteCommand.refuse(script)
             let bytes = try CassetteCommand.read(file)
             let document: JSONValue
             do {
@@ -55,6 +62,16 @@ struct CassetteCommand: ParsableCommand {
             console.out("\(findings.count) \(findings.count == 1 ? "finding" : "findings"); a cassette must hold no credentials\n")
             throw ExitCode(ExitStatus.assertionFailed.rawValue)
         }
+    }
+
+    /// Options of running scripts do not apply to reading a cassette.
+    static func refuse(_ script: ScriptOptions) throws {
+        let given: [(String, Bool)] = [
+            ("--transport", script.transport != .sandbox), ("--var", !script.variables.isEmpty), ("--vars-file", script.varsFile != nil),
+            ("--base-url", script.baseURL != nil), ("--timeout", script.timeout != nil), ("--max-sessions", script.maxSessions != nil),
+            ("--cassette", script.cassette != nil), ("--overwrite", script.overwrite), ("--strict", script.strict),
+        ]
+        for (flag, isGiven) in given where isGiven { throw UsageFailure("\(flag) does not apply to vsh cassette") }
     }
 
     static func read(_ file: String) throws -> [UInt8] {

@@ -261,6 +261,8 @@ struct CassetteTests {
         (["run", "--cassette", "x.har", "examples/01-quickstart.vsh"], "--cassette applies to --transport record and replay"),
         (["run", "--transport", "replay", "--base-url", "http://127.0.0.1:1", "examples/01-quickstart.vsh"], "replay sends nothing over the network"),
         (["run", "--transport", "replay", "/tmp/vsh-no-such-dir/a.vsh"], "no such file"),
+        (["cassette", "show", "--transport", "live", "examples/01-quickstart.har"], "--transport does not apply to vsh cassette"),
+        (["cassette", "lint", "--var", "x=1", "examples/01-quickstart.har"], "--var does not apply to vsh cassette"),
     ])
     func cassetteFlagsThatDoNotFitAreUsageErrors(_ arguments: [String], _ message: String) throws {
         let outcome = try VshProcess.run(arguments)
