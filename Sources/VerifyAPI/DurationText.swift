@@ -26,6 +26,13 @@ public enum DurationText {
         return total
     }
 
+    /// A measured time for people, to a tenth of a millisecond: `0.6 ms`, `12.3 ms`.
+    public static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let tenths = seconds * 10_000 + attoseconds / 100_000_000_000_000
+        return "\(tenths / 10).\(tenths % 10) ms"
+    }
+
     /// The shortest exact rendering: `11m`, `1h30m`, `250ms`, `0s`.
     public static func format(_ duration: Duration) -> String {
         let (seconds, attos) = duration.components

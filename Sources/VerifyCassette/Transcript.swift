@@ -14,7 +14,7 @@ public enum Transcript {
             out += "\n"
             var heading = "#\(index + 1)"
             if let line = exchange.line { heading += "  line \(line)" }
-            heading += "  \(exchange.startedAt.iso8601)  \(milliseconds(exchange.duration))"
+            heading += "  \(exchange.startedAt.iso8601)  \(DurationText.milliseconds(exchange.duration))"
             if let otp = exchange.otp { heading += "  $otp = \(otp)" }
             out += heading + "\n"
             out += exchange.request.requestLine + "\n"
@@ -28,11 +28,5 @@ public enum Transcript {
     /// Indented JSON when the text is JSON, else the text as it is.
     static func pretty(_ text: String) -> String {
         (try? JSONValue(parsing: text))?.prettyText ?? text
-    }
-
-    static func milliseconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let tenths = (seconds * 10_000 + attoseconds / 100_000_000_000_000)
-        return "\(tenths / 10).\(tenths % 10) ms"
     }
 }

@@ -109,7 +109,7 @@ public final class EditLineReader: LineReader {
         // Nothing more in common: list the candidates under the line, then redraw it.
         fputs("\n", stdout)
         let width = (completion.candidates.map(\.count).max() ?? 0) + 2
-        let columns = max(1, Int(terminalColumns()) / width)
+        let columns = max(1, Pager.terminalColumns() / width)
         for (index, candidate) in completion.candidates.enumerated() {
             fputs(candidate.padded(to: width), stdout)
             if (index + 1) % columns == 0 || index == completion.candidates.count - 1 { fputs("\n", stdout) }
@@ -132,12 +132,6 @@ nonisolated(unsafe) private let promptStorage: UnsafeMutablePointer<CChar> = {
     storage.initialize(repeating: 0, count: promptCapacity)
     return storage
 }()
-
-func terminalColumns() -> UInt16 {
-    var size = winsize()
-    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
-    return size.ws_col
-}
 
 /// Ctrl-C, as a flag: set by the SIGINT handler, read by the prompt and the request runner.
 enum InterruptFlag {

@@ -49,7 +49,7 @@ public final class HistoryFile {
         defer { close(fd) }
         // A file made earlier with a looser mode is tightened.
         _ = fchmod(fd, 0o600)
-        FileSystem.writeAll(fd, Array((scrubbed.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
+        FileSystem.writeAll(fd, Array((scrubbed.replacing("\n", with: " ") + "\n").utf8))
         return nil
     }
 
@@ -94,11 +94,5 @@ public final class HistoryFile {
             }
         }
         return nil
-    }
-}
-
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        replacing(target, with: replacement)
     }
 }

@@ -27,10 +27,19 @@ public struct Pager: Sendable {
 
     /// The terminal's rows; nil when standard output is not a terminal.
     public static func terminalRows() -> Int? {
-        guard isatty(STDOUT_FILENO) == 1 else { return nil }
-        var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return nil }
+        guard isatty(STDOUT_FILENO) == 1, let size = terminalSize(), size.ws_row > 0 else { return nil }
         return Int(size.ws_row)
+    }
+
+    /// The terminal's columns, 80 when it does not say.
+    public static func terminalColumns() -> Int {
+        guard let size = terminalSize(), size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
+    }
+
+    private static func terminalSize() -> winsize? {
+        var size = winsize()
+        return ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 ? size : nil
     }
 
     /// Pages `text` when it is taller than the terminal; returns false when it did not

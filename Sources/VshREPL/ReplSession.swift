@@ -63,8 +63,7 @@ public final class ReplSession {
         history = configuration.historyPath.map { HistoryFile(path: $0) }
         let transport = try configuration.makeTransport(configuration.transport)
         transportName = configuration.transport.name
-        interpreter = Interpreter(transport: transport)  // replaced below, with the event printer
-        interpreter = makeInterpreter(transport)
+        interpreter = Self.makeInterpreter(transport, configuration: configuration)
         for line in history?.load() ?? [] { reader.addToHistory(line) }
     }
 
@@ -181,8 +180,8 @@ public final class ReplSession {
         return result.withLock { $0! }
     }
 
-    private func makeInterpreter(_ transport: any Transport) -> Interpreter {
-        let console = self.console
+    private static func makeInterpreter(_ transport: any Transport, configuration: Configuration) -> Interpreter {
+        let console = configuration.console
         let pager = configuration.pager
         let json = JSONPrinter(color: console.color)
         return Interpreter(
@@ -192,7 +191,7 @@ public final class ReplSession {
             switch event {
             case .exchange(let request, let response, let duration, _):
                 let status = console.styled(response.statusLine, response.isSuccess ? .green : .red)
-                var text = "\(status) \(console.styled("· \(request.method.rawValue) \(request.target) · \(ReplSession.format(duration))", .dim))\n"
+                var text = "\(status) \(console.styled("· \(request.method.rawValue) \(request.target) · \(DurationText.milliseconds(duration))", .dim))\n"
                 if let body = response.json {
                     text += json.render(body) + "\n"
                 } else if !response.body.isEmpty {
@@ -209,12 +208,6 @@ public final class ReplSession {
                 break
             }
         }
-    }
-
-    static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let tenths = seconds * 10_000 + attoseconds / 100_000_000_000_000
-        return "\(tenths / 10).\(tenths % 10) ms"
     }
 
     // MARK: Prompt commands
@@ -285,7 +278,7 @@ public final class ReplSession {
         }
         _ = finishRecording()
         let previous = interpreter
-        interpreter = makeInterpreter(transport)
+        interpreter = Self.makeInterpreter(transport, configuration: configuration)
         interpreter.adopt(variablesAndCredentialsOf: previous)
         transportName = request.name
         if case .record(let path, _) = request, let recorder = transport as? RecordTransport { recording = (recorder, path) }

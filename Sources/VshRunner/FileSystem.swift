@@ -79,9 +79,9 @@ public enum FileSystem {
     /// Returns why it could not, as a message naming the path; the old file is untouched then.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) -> String? {
         let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let directory = folder(of: path)
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let temporary = (directory == "." && slash == nil ? "" : directory + "/") + ".\(name).tmp-\(getpid())"
+        let temporary = (slash == nil ? "" : directory + "/") + ".\(name).tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { return "cannot write \(path): \(describeErrno())" }
         var offset = 0
@@ -124,12 +124,17 @@ public enum FileSystem {
 
     /// Why a file could not be created at `path` (its folder missing or not writable); nil when it can.
     public static func writableFolder(for path: String) -> String? {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let directory = folder(of: path)
         guard kind(of: directory) == .directory else { return "no folder \(directory) to write it in" }
         guard access(directory, W_OK) == 0 else { return "cannot write in \(directory): \(describeErrno())" }
         if kind(of: path) == .directory { return "a folder, not a file" }
         return nil
+    }
+
+    /// The folder a path names a file in: `a/b.har` → `a`, `/x` → `/`, `b.har` → `.`.
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// The size of the file at `path`, without reading it; nil when there is none.

@@ -29,8 +29,7 @@ public enum VariableArguments {
                 return .failure(UsageError("--var expects NAME=VALUE, got \"\(argument)\""))
             }
             let name = String(argument[..<equals])
-            guard let first = name.utf8.first, first == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first | 0x20),
-                name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            guard VariablesFile.isVariableName(name)
             else {
                 return .failure(UsageError("--var name \"\(name)\" is not a variable name (letters, digits and _, not starting with a digit)"))
             }

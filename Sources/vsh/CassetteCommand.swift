@@ -66,12 +66,8 @@ struct CassetteCommand: ParsableCommand {
 
     /// Options of running scripts do not apply to reading a cassette.
     static func refuse(_ script: ScriptOptions) throws {
-        let given: [(String, Bool)] = [
-            ("--transport", script.transport != .sandbox), ("--var", !script.variables.isEmpty), ("--vars-file", script.varsFile != nil),
-            ("--base-url", script.baseURL != nil), ("--timeout", script.timeout != nil), ("--max-sessions", script.maxSessions != nil),
-            ("--cassette", script.cassette != nil), ("--overwrite", script.overwrite), ("--strict", script.strict),
-        ]
-        for (flag, isGiven) in given where isGiven { throw UsageFailure("\(flag) does not apply to vsh cassette") }
+        let variables = [("--var", !script.variables.isEmpty), ("--vars-file", script.varsFile != nil)]
+        try script.refuse(script.transportFlags + variables, "does not apply to vsh cassette")
     }
 
     static func read(_ file: String) throws -> [UInt8] {

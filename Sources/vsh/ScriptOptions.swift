@@ -144,11 +144,23 @@ struct ScriptOptions: ParsableArguments {
         }
     }
 
+    /// The options about where requests go, and whether each was given: `vsh check` and
+    /// `vsh cassette` refuse them all, sandbox and replay the live ones.
+    var transportFlags: [(flag: String, given: Bool)] {
+        [
+            ("--transport", transport != .sandbox), ("--base-url", baseURL != nil), ("--timeout", timeout != nil),
+            ("--max-sessions", maxSessions != nil), ("--cassette", cassette != nil), ("--overwrite", overwrite), ("--strict", strict),
+        ]
+    }
+
+    /// Refuses the given ones of `flags` (a usage error, exit 1).
+    func refuse(_ flags: [(flag: String, given: Bool)], _ reason: String) throws {
+        for (flag, given) in flags where given { throw UsageFailure("\(flag) \(reason)") }
+    }
+
     /// The flags only a transport that sends requests reads are a usage error elsewhere.
     func refuseLiveFlags(_ reason: String) throws {
-        for (flag, given) in [("--base-url", baseURL != nil), ("--timeout", timeout != nil), ("--max-sessions", maxSessions != nil)] where given {
-            throw UsageFailure("\(flag) \(reason)")
-        }
+        try refuse(transportFlags.filter { ["--base-url", "--timeout", "--max-sessions"].contains($0.flag) }, reason)
     }
 
     /// Script variables, later sources winning: `VSH_VAR_NAME` in the environment, then
@@ -254,12 +266,7 @@ struct Check: ParsableCommand {
         } catch {
             throw UsageFailure(error.message)
         }
-        let given: [(String, Bool)] = [
-            ("--transport", script.transport != .sandbox), ("--base-url", script.baseURL != nil), ("--timeout", script.timeout != nil),
-            ("--max-sessions", script.maxSessions != nil), ("--cassette", script.cassette != nil), ("--overwrite", script.overwrite),
-            ("--strict", script.strict),
-        ]
-        for (flag, isGiven) in given where isGiven { throw UsageFailure("\(flag) does not apply to vsh check, which sends nothing") }
+        try script.refuse(script.transportFlags, "does not apply to vsh check, which sends nothing")
         let environment = ProcessEnvironment.current()
         // The names a run would define: VSH_VAR_NAME in the environment, --vars-file, --var.
         let variables = try script.resolveVariables(environment: environment)
