@@ -3,6 +3,10 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A tiny HTTP/1.1 server on 127.0.0.1 (port 0) for the live transport's tests.
 ///
 /// It records every request byte for byte (method, target, headers in order, body)
@@ -122,13 +126,26 @@ final class ScriptedServer: Sendable {
     }
 }
 
-/// A port nothing listens on: bound, then closed.
+/// A port nothing listens on.
+///
+/// The port stays bound, without `listen()`, for the rest of the test process: a
+/// connection to it is refused, and no other test's server can take it in between
+/// (a port bound and then released could be reused, which made the refusal tests flaky).
 func closedPort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress?.port ?? 1
-    try await channel.close()
-    return port
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard fd >= 0, bound else { throw ReservationFailure() }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// No loopback port could be reserved.
+struct ReservationFailure: Error {}
 
 private final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
