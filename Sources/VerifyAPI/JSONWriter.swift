@@ -65,7 +65,8 @@ extension JSONValue {
 
     /// Whole numbers print without a fraction (`202`, not `202.0`).
     public static func format(number n: Double) -> String {
-        if n.isFinite, n.rounded() == n, abs(n) <= 9_007_199_254_740_992 { return String(Int64(n)) }  // 2^53: every integer below is exact
+        // Whole numbers as digits, not `1.152921504606847e+18`: below 2^63 `Int64` holds every whole Double exactly.
+        if n.isFinite, n.rounded() == n, abs(n) < 9.2e18 { return String(Int64(n)) }
         guard n.isFinite else { return "null" }  // JSON has no infinities
         return String(n)
     }

@@ -24,9 +24,30 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microsecondsSinceEpoch < b.microsecondsSinceEpoch }
 
-    public func advanced(by duration: Duration) -> Timestamp {
+    /// The earliest instant vsh writes: `0001-01-01T00:00:00.000000Z`.
+    public static let earliest = Timestamp(microsecondsSinceEpoch: days(fromCivil: 1, 1, 1) * 86_400_000_000)
+    /// The latest instant vsh writes: `9999-12-31T23:59:59.999999Z` (four-digit years, as Plivo's).
+    public static let latest = Timestamp(microsecondsSinceEpoch: days(fromCivil: 10_000, 1, 1) * 86_400_000_000 - 1)
+
+    /// This instant moved by `duration`, or nil when the result would leave
+    /// ``earliest``...``latest``: what a clock that must refuse an absurd advance uses.
+    public func adding(_ duration: Duration) -> Timestamp? {
         let (seconds, attoseconds) = duration.components
-        return Timestamp(microsecondsSinceEpoch: microsecondsSinceEpoch + seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        guard !overflow else { return nil }
+        let (sum, overflow2) = microsecondsSinceEpoch.addingReportingOverflow(whole)
+        guard !overflow2 else { return nil }
+        let (micros, overflow3) = sum.addingReportingOverflow(attoseconds / 1_000_000_000_000)
+        guard !overflow3, (Timestamp.earliest...Timestamp.latest).contains(Timestamp(microsecondsSinceEpoch: micros)) else { return nil }
+        return Timestamp(microsecondsSinceEpoch: micros)
+    }
+
+    /// This instant moved by `duration`, held to ``earliest``...``latest``: never traps,
+    /// whatever the duration. For derived times (an expiry, a list's window); a clock
+    /// that is told to move uses ``adding(_:)`` and refuses.
+    public func advanced(by duration: Duration) -> Timestamp {
+        if let moved = adding(duration) { return moved }
+        return duration < .zero ? .earliest : .latest
     }
 
     /// `2024-01-01T00:00:05.123456Z`

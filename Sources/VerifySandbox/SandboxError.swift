@@ -44,6 +44,10 @@ public enum SandboxError: Error, Sendable, Hashable {
 
     // The out-of-band clock.
     case advanceInvalid
+    /// An advance longer than ``DurationText/maximum``.
+    case advanceTooLong
+    /// An advance that would move the clock past ``Timestamp/latest``.
+    case clockAtEnd
 
     case authenticationFailed
     case sessionNotFound
@@ -87,11 +91,13 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .unsupportedMediaType: "Content-Type must be application/json"
         case .bodyTooLarge: "request body too large (limit 64 KiB)"
         case .limitInvalid: "limit must be an integer from 1 to 20"
-        case .offsetInvalid: "offset must be a non-negative integer"
+        case .offsetInvalid: "offset must be an integer from 0 to \(SessionListQuery.maximumOffset)"
         case .statusInvalid: "status must be one of in-progress, verified, expired"
         case .timeInvalid(let filter): "\(filter) must be a time as YYYY-MM-DD HH:MM[:ss[.uuuuuu]]"
         case .timeTooOld: "session_time filters reach at most 90 days back"
         case .advanceInvalid: "advance must be a duration such as 30s, 11m or 1h"
+        case .advanceTooLong: "advance must be at most \(DurationText.maximumText)"
+        case .clockAtEnd: "the clock cannot pass \(Timestamp.latest.iso8601)"
         case .authenticationFailed: "authentication failed"
         case .sessionNotFound: "session not found"
         case .notFound: "not found"
@@ -106,7 +112,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         .sessionUUIDMismatch, .recipientRequired, .recipientInvalid, .channelInvalid, .methodInvalid,
         .codeLengthInvalid, .dtmfInvalid, .urlInvalid, .notAString(parameter: "<name>"), .unknownParameter("<name>"),
         .bodyNotObject, .bodyNotJSON, .limitInvalid, .offsetInvalid, .statusInvalid, .timeInvalid(filter: "<filter>"),
-        .timeTooOld, .advanceInvalid, .authenticationFailed, .sessionNotFound, .notFound,
+        .timeTooOld, .advanceInvalid, .advanceTooLong, .clockAtEnd, .authenticationFailed, .sessionNotFound, .notFound,
         .methodNotAllowed(allowed: [.get, .post]), .bodyTooLarge, .unsupportedMediaType,
     ]
 

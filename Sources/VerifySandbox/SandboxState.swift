@@ -38,9 +38,11 @@ struct SandboxState: Sendable {
     }
 
     /// Moves the clock forward; a negative duration is ignored, as time never goes back.
-    mutating func advance(by duration: Duration) {
+    /// Refuses a step past ``Timestamp/latest`` and leaves the clock where it was.
+    mutating func advance(by duration: Duration) throws(SandboxError) {
         guard duration > .zero else { return }
-        now = now.advanced(by: duration)
+        guard let moved = now.adding(duration) else { throw .clockAtEnd }
+        now = moved
     }
 
     func messages(sessionUUID: String? = nil, recipient: String? = nil) -> [OutboxMessage] {
@@ -167,10 +169,12 @@ struct SandboxState: Sendable {
             // No body at all reads as `{}`, as on the other endpoints.
             guard case .object(let pairs) = try body.json() ?? .object([]) else { throw .bodyNotObject }
             for pair in pairs where pair.key != "advance" { throw .unknownParameter(pair.key) }
-            guard let text = pairs.first(where: { $0.key == "advance" })?.value.stringValue,
-                let duration = DurationText.parse(text)
-            else { throw .advanceInvalid }
-            advance(by: duration)
+            guard let text = pairs.first(where: { $0.key == "advance" })?.value.stringValue else { throw .advanceInvalid }
+            switch DurationText.read(text) {
+            case .success(let duration): try advance(by: duration)
+            case .failure(.tooLong): throw .advanceTooLong
+            case .failure(.malformed): throw .advanceInvalid
+            }
         }
         return Reply(status: 200, json: .object(["now": .string(now.iso8601)]))
     }

@@ -18,7 +18,11 @@ public struct SandboxTransport: Transport {
 
     /// Moves the sandbox's clock by `duration` and returns at once.
     public func sleep(for duration: Duration) async throws(TransportError) {
-        sandbox.advanceClock(by: duration)
+        do {
+            try sandbox.advanceClock(by: duration)
+        } catch {
+            throw TransportError(.refused, "the sandbox's clock cannot move by \(DurationText.format(duration)): \(error.text)")
+        }
     }
 
     /// The latest code the sandbox sent for the session.

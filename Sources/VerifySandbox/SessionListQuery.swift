@@ -10,6 +10,9 @@ struct SessionListQuery: Sendable {
     static let defaultWindow = Duration.seconds(24 * 3600)
     /// How far back any `session_time` filter may reach.
     static let maximumReach = Duration.seconds(90 * 24 * 3600)
+    /// The largest `offset` taken: far past any list a sandbox holds, and small enough
+    /// that `offset + limit` and the page links can never overflow.
+    static let maximumOffset = 1_000_000_000
 
     enum Condition: Sendable, Equatable {
         case appUUID(String)
@@ -49,7 +52,7 @@ struct SessionListQuery: Sendable {
                 limit = n
                 continue
             case "offset":
-                guard let n = Self.wholeNumber(value) else { throw .offsetInvalid }
+                guard let n = Self.wholeNumber(value), n <= Self.maximumOffset else { throw .offsetInvalid }
                 offset = n
                 continue
             case "app_uuid": conditions.append(.appUUID(value.lowercased()))
@@ -119,7 +122,7 @@ struct SessionListQuery: Sendable {
     /// A non-negative decimal integer without sign or spaces; nil also when it overflows.
     static func wholeNumber(_ text: String) -> Int? {
         guard !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
-        return Int(text)
+        return Int(text)  // nil when it overflows
     }
 
     /// `YYYY-MM-DD HH:MM[:ss[.uuuuuu]]` (UTC; `T` and a `Z` or `±hh:mm` offset are

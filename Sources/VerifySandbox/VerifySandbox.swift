@@ -55,8 +55,10 @@ public final class VerifySandbox: Sendable {
     public var now: Timestamp { state.withLock { $0.now } }
 
     /// Moves the virtual clock forward at once; a negative duration is ignored.
-    public func advanceClock(by duration: Duration) {
-        state.withLock { $0.advance(by: duration) }
+    /// Throws ``SandboxError/clockAtEnd`` (and leaves the clock) when the step would
+    /// pass ``Timestamp/latest``.
+    public func advanceClock(by duration: Duration) throws(SandboxError) {
+        try state.withLock { state throws(SandboxError) in try state.advance(by: duration) }
     }
 
     /// The codes "sent" so far, in send order; only one session's when `sessionUUID` is given.

@@ -33,7 +33,8 @@ public final class HistoryFile {
 
     /// The last ``limit`` lines, oldest first; none when the file does not exist yet.
     public func load() -> [String] {
-        guard let bytes = FileSystem.contents(of: path) else { return [] }
+        // A history over the cap is not loaded (and never rewritten: lines are only appended).
+        guard case .success(let bytes) = FileSystem.read(path, limit: FileSystem.Limit.history) else { return [] }
         let lines = bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
         return Array(lines.suffix(limit))
     }

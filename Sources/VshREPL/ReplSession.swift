@@ -265,7 +265,12 @@ public final class ReplSession {
                 }
                 transport = RecordTransport(recordingThrough: try configuration.makeTransport(.live))
             case .replay(let path):
-                guard let bytes = FileSystem.contents(of: path) else { throw REPLUsageError("no such cassette: \(path)") }
+                let bytes: [UInt8]
+                switch FileSystem.read(path, limit: FileSystem.Limit.cassette) {
+                case .success(let read): bytes = read
+                case .failure(.missing): throw REPLUsageError("no such cassette: \(path)")
+                case .failure(let error): throw REPLUsageError("\(path): \(error.message(for: "a cassette"))")
+                }
                 do throws(CassetteError) {
                     transport = ReplayTransport(cassette: try HARFormat.decode(bytes), cassetteName: path)
                 } catch {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import VerifyCassette
 
 /// The few file operations vsh needs, on POSIX calls directly: Foundation would
 /// cost start-up time and FoundationEssentials has no directory walker.
@@ -22,6 +23,19 @@ public enum FileSystem {
         }
     }
 
+    /// What a path names on disk, links followed: two paths with the same identity are one file.
+    public struct Identity: Hashable, Sendable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    /// The identity of what is at `path`, following links; nil when nothing is.
+    public static func identity(of path: String) -> Identity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
     /// The names in a directory, without `.` and `..`.
     public static func entries(of directory: String) -> [String] {
         guard let handle = opendir(directory) else { return [] }
@@ -36,28 +50,83 @@ public enum FileSystem {
         return names
     }
 
-    /// A whole file's bytes; nil when it cannot be read (or is a directory).
-    public static func contents(of path: String) -> [UInt8]? {
-        guard kind(of: path) != .directory else { return nil }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        return readAll(fd)
+    /// The most vsh reads of each kind of input. Every read goes through
+    /// ``read(_:limit:)`` or ``readAll(_:limit:)``, which stop at the cap while reading:
+    /// `stat` sizes cannot be trusted (`/dev/zero`, a FIFO, a file still growing).
+    public enum Limit {
+        /// A script file or standard input: 16 MiB (a million lines is about 40 MiB less).
+        public static let script = 16 << 20
+        /// A `--vars-file`: 1 MiB.
+        public static let variables = 1 << 20
+        /// A cassette: the HAR reader's own cap, 64 MiB.
+        public static let cassette = HARFormat.maxSize
+        /// The prompt's history file: 16 MiB (it keeps its last lines only).
+        public static let history = 16 << 20
     }
 
-    /// Everything until end of file.
-    public static func readAll(_ fd: Int32) -> [UInt8]? {
+    /// Why a file's bytes could not be had.
+    public enum ReadFailure: Error, Sendable, Equatable {
+        case missing
+        case directory
+        /// More than the cap: nothing is returned, the rest is not read.
+        case tooLarge(limit: Int)
+        /// The system's reason, in lower case.
+        case unreadable(String)
+
+        /// `larger than 16 MiB, the most a script may be`, for `what` = "a script".
+        public func message(for what: String) -> String {
+            switch self {
+            case .missing: "no such file"
+            case .directory: "a folder, not a file"
+            case .tooLarge(let limit): "larger than \(FileSystem.describeSize(limit)), the most \(what) may be"
+            case .unreadable(let reason): "cannot read it: \(reason)"
+            }
+        }
+
+        /// Exit status 2 for an input too large, 1 for a path that cannot be read.
+        public var status: ExitStatus {
+            if case .tooLarge = self { return .malformedInput }
+            return .usage
+        }
+    }
+
+    /// A whole file's bytes, at most `limit` of them.
+    public static func read(_ path: String, limit: Int) -> Result<[UInt8], ReadFailure> {
+        switch kind(of: path) {
+        case nil: return .failure(.missing)
+        case .directory: return .failure(.directory)
+        default: break
+        }
+        // O_NONBLOCK: opening a FIFO nobody writes to must not hang; cleared before reading.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return .failure(.unreadable(describeErrno())) }
+        defer { close(fd) }
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        return readAll(fd, limit: limit)
+    }
+
+    /// Everything until end of file, or `.tooLarge` as soon as more than `limit` bytes arrive.
+    public static func readAll(_ fd: Int32, limit: Int) -> Result<[UInt8], ReadFailure> {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { return bytes }
+            let count = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
+            if count == 0 { return .success(bytes) }
             if count < 0 {
                 if errno == EINTR { continue }
-                return nil
+                return .failure(errno == EISDIR ? .directory : .unreadable(describeErrno()))
             }
+            guard bytes.count + count <= limit else { return .failure(.tooLarge(limit: limit)) }
             bytes += buffer[0..<count]
         }
+    }
+
+    /// `16 MiB`, `64 KiB`, `100 bytes`.
+    public static func describeSize(_ bytes: Int) -> String {
+        if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 
     /// Writes every byte, retrying short writes and interrupted calls.
@@ -137,10 +206,9 @@ public enum FileSystem {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    /// The size of the file at `path`, without reading it; nil when there is none.
-    public static func size(of path: String) -> Int? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Int(info.st_size)
-    }
+}
+
+/// POSIX `read`, named apart: inside `FileSystem`, `read` is its own method.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }

@@ -25,7 +25,12 @@ public struct UsageError: Error, Sendable, Equatable {
 public enum ScriptFinder {
     public static func expand(_ paths: [String]) throws(UsageError) -> [ScriptInput] {
         var inputs: [ScriptInput] = []
-        var seen = Set<String>()
+        // By identity, not by name: `a.vsh`, `./a.vsh` and a link to it are one script, run once.
+        var seen = Set<FileSystem.Identity>()
+        func firstTime(_ path: String) -> Bool {
+            guard let identity = FileSystem.identity(of: path) else { return true }
+            return seen.insert(identity).inserted
+        }
         for path in paths {
             if path == "-" {
                 inputs.append(.standardInput)
@@ -37,8 +42,8 @@ public enum ScriptFinder {
             if kind == .directory {
                 let found = scripts(under: path)
                 guard !found.isEmpty else { throw UsageError("no *.vsh scripts under \(path)") }
-                for file in found where seen.insert(file).inserted { inputs.append(ScriptInput(name: file, path: file)) }
-            } else if seen.insert(path).inserted {
+                for file in found where firstTime(file) { inputs.append(ScriptInput(name: file, path: file)) }
+            } else if firstTime(path) {
                 inputs.append(ScriptInput(name: path, path: path))
             }
         }
@@ -46,11 +51,14 @@ public enum ScriptFinder {
     }
 
     /// Every `*.vsh` below `directory`, sorted by path; hidden files and folders are skipped.
+    /// Links are followed, but each folder is walked once, so a link loop ends the walk there.
     static func scripts(under directory: String) -> [String] {
         let base = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         var found: [String] = []
         var pending = [base]
+        var walked = Set<FileSystem.Identity>()
         while let folder = pending.popLast() {
+            if let identity = FileSystem.identity(of: folder), !walked.insert(identity).inserted { continue }
             for name in FileSystem.entries(of: folder) where !name.hasPrefix(".") {
                 let full = folder == "/" ? "/" + name : folder + "/" + name
                 switch FileSystem.kind(of: full) {
@@ -63,10 +71,9 @@ public enum ScriptFinder {
         return found.sorted()
     }
 
-    /// Reads a script's bytes.
-    public static func read(_ input: ScriptInput) -> Result<[UInt8], UsageError> {
-        guard let path = input.path else { return .success(FileSystem.readAll(0) ?? []) }
-        guard let bytes = FileSystem.contents(of: path) else { return .failure(UsageError("cannot read \(path)")) }
-        return .success(bytes)
+    /// Reads a script's bytes, at most ``FileSystem/Limit/script`` of them.
+    public static func read(_ input: ScriptInput) -> Result<[UInt8], FileSystem.ReadFailure> {
+        guard let path = input.path else { return FileSystem.readAll(0, limit: FileSystem.Limit.script) }
+        return FileSystem.read(path, limit: FileSystem.Limit.script)
     }
 }

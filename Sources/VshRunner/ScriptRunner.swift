@@ -219,10 +219,11 @@ public struct ScriptRunner: Sendable {
         switch ScriptFinder.read(input) {
         case .success(let bytes): file = SourceFile(name: input.name, bytes: bytes)
         case .failure(let error):
-            console.err(printer.render(fileError: error.message, file: input.name))
-            result.status = .usage
-            result.failure = error.message
-            result.failureInfo = FileFailure(kind: "usage", message: error.message)
+            let message = error.message(for: "a script")
+            console.err(printer.render(fileError: message, file: input.name))
+            result.status = error.status
+            result.failure = message
+            result.failureInfo = FileFailure(kind: error.status == .usage ? "usage" : "malformed", message: message)
             return result
         }
         let (script, parseErrors) = Parser.parse(file)
@@ -230,7 +231,7 @@ public struct ScriptRunner: Sendable {
         let problems = parseErrors + Checker.check(script, predefined: predefined)
         guard problems.isEmpty else {
             let sorted = problems.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
-            for problem in sorted { console.err(printer.render(problem, in: file)) }
+            console.err(printer.render(sorted, in: file))
             result.failureInfo = FileFailure(
                 kind: "malformed", line: sorted[0].range.lowerBound.line, column: sorted[0].range.lowerBound.column,
                 message: sorted[0].message + (sorted.count > 1 ? " (and \(sorted.count - 1) more)" : ""), details: sorted[0].details)
@@ -318,14 +319,11 @@ public struct ScriptRunner: Sendable {
                         file: path, message: "no such cassette (record it once: vsh run --transport record\(cassette.path.map { " --cassette \($0)" } ?? "") \(input.name))",
                         status: .usage))
             }
-            if let size = FileSystem.size(of: path), size > HARFormat.maxSize {
-                return .failure(
-                    SetupFailure(
-                        file: path, message: "not a cassette vsh can replay: too large (\(size >> 20) MiB; a cassette is at most \(HARFormat.maxSize >> 20) MiB)",
-                        status: .malformedInput))
-            }
-            guard let bytes = FileSystem.contents(of: path) else {
-                return .failure(SetupFailure(file: path, message: "cannot read the cassette", status: .usage))
+            let bytes: [UInt8]
+            switch FileSystem.read(path, limit: FileSystem.Limit.cassette) {
+            case .success(let read): bytes = read
+            case .failure(let error):
+                return .failure(SetupFailure(file: path, message: "not a cassette vsh can replay: \(error.message(for: "a cassette"))", status: error.status))
             }
             do {
                 let loaded = try HARFormat.decode(bytes)
@@ -425,15 +423,15 @@ public struct ScriptRunner: Sendable {
             switch ScriptFinder.read(input) {
             case .success(let b): bytes = b
             case .failure(let error):
-                console.err(printer.render(fileError: error.message, file: input.name))
-                worst = max(worst, .usage)
+                console.err(printer.render(fileError: error.message(for: "a script"), file: input.name))
+                worst = max(worst, error.status)
                 continue
             }
             let file = SourceFile(name: input.name, bytes: bytes)
             let (script, parseErrors) = Parser.parse(file)
             let predefined = Set(configuration.variables.keys).union(configuration.environment.keys)
             let problems = (parseErrors + Checker.check(script, predefined: predefined)).sorted { $0.range.lowerBound < $1.range.lowerBound }
-            for problem in problems { console.err(printer.render(problem, in: file)) }
+            if !problems.isEmpty { console.err(printer.render(problems, in: file)) }
             if !problems.isEmpty { worst = max(worst, .malformedInput) }
             errorCount += problems.count
             console.out(problems.isEmpty ? "\(console.styled("✓", .green)) \(input.name)\n" : "\(console.styled("✗", .red)) \(input.name) (\(problems.count == 1 ? "1 error" : "\(problems.count) errors"))\n")

@@ -80,8 +80,13 @@ extension VariablesFile {
     /// Reads and parses `--vars-file PATH`; a malformed line is rendered with its caret.
     public static func load(_ path: String, color: Bool) -> Result<[String: String], LoadFailure> {
         let printer = DiagnosticPrinter(color: color)
-        guard FileSystem.kind(of: path) != nil, let bytes = FileSystem.contents(of: path) else {
+        let bytes: [UInt8]
+        switch FileSystem.read(path, limit: FileSystem.Limit.variables) {
+        case .success(let read): bytes = read
+        case .failure(.missing):
             return .failure(LoadFailure(text: printer.render(fileError: "no such file (--vars-file)", file: path), status: .usage))
+        case .failure(let error):
+            return .failure(LoadFailure(text: printer.render(fileError: "\(error.message(for: "a --vars-file")) (--vars-file)", file: path), status: error.status))
         }
         let file = SourceFile(name: path, bytes: bytes)
         switch parse(file) {

@@ -17,16 +17,23 @@ public struct DiagnosticPrinter: Sendable {
 
     public func render(_ diagnostic: Diagnostic, in file: SourceFile) -> String {
         let start = diagnostic.range.lowerBound
-        let line = file.lineText(start.line)
-        let lineBytes = Array(line.utf8)
+        let lineBytes = file.lineBytes(start.line)
         let startByte = min(max(0, start.column - 1), lineBytes.count)
         let endByte: Int =
             diagnostic.range.upperBound.line == start.line
             ? min(max(startByte, diagnostic.range.upperBound.column - 1), lineBytes.count)
             : lineBytes.count
-        let prefix = String(decoding: lineBytes[..<startByte], as: UTF8.self)
-        let spanned = String(decoding: lineBytes[startByte..<endByte], as: UTF8.self)
-        let column = prefix.count + 1
+        // The column counts characters from the line's start; everything else looks only at a
+        // few hundred bytes around the span, so a 10 MB line costs no more than a short one.
+        let column = String(decoding: lineBytes[..<startByte], as: UTF8.self).count + 1
+        let reach = maxLineWidth * 4
+        // (The span can start inside a broken UTF-8 sequence: the cut never passes it.)
+        let cutStart = min(startByte, Self.characterBoundary(in: lineBytes, atOrAfter: max(0, startByte - reach)))
+        let cutEnd = Self.characterBoundary(in: lineBytes, atOrAfter: min(lineBytes.count, endByte + reach))
+        let spanEnd = min(endByte, startByte + reach)
+        let prefix = String(decoding: lineBytes[cutStart..<startByte], as: UTF8.self)
+        let spanned = String(decoding: lineBytes[startByte..<Self.characterBoundary(in: lineBytes, atOrAfter: spanEnd)], as: UTF8.self)
+        let line = String(decoding: lineBytes[cutStart..<cutEnd], as: UTF8.self)
 
         var out = ""
         out += style("\(file.name):\(start.line):\(column): ", .bold)
@@ -37,13 +44,16 @@ public struct DiagnosticPrinter: Sendable {
         var shown = Array(line.replacingTabs())
         var caretStart = Array(prefix.replacingTabs()).count
         var caretWidth = max(1, Array(spanned.replacingTabs()).count)
-        if shown.count > maxLineWidth {
+        let cutBefore = cutStart > 0
+        let cutAfter = cutEnd < lineBytes.count
+        if shown.count > maxLineWidth || cutBefore || cutAfter {
             let windowStart = max(0, min(caretStart - maxLineWidth / 3, shown.count - maxLineWidth))
             let windowEnd = min(shown.count, windowStart + maxLineWidth)
             var window = Array(shown[windowStart..<windowEnd])
-            if windowStart > 0 { window = Array("…") + window }
-            if windowEnd < shown.count { window += Array("…") }
-            caretStart = caretStart - windowStart + (windowStart > 0 ? 1 : 0)
+            let leading = windowStart > 0 || cutBefore
+            if leading { window = Array("…") + window }
+            if windowEnd < shown.count || cutAfter { window += Array("…") }
+            caretStart = caretStart - windowStart + (leading ? 1 : 0)
             caretWidth = min(caretWidth, max(1, window.count - caretStart))
             shown = window
         }
@@ -57,6 +67,29 @@ public struct DiagnosticPrinter: Sendable {
         }
         if let hint = diagnostic.hint {
             out += style(" \(pad) = ", .blue) + style("hint:", .cyan) + " \(hint.replacingTabs())\n"
+        }
+        return out
+    }
+
+    /// The first offset at or after `offset` that starts a character (not a UTF-8 continuation byte).
+    static func characterBoundary(in bytes: [UInt8], atOrAfter offset: Int) -> Int {
+        var index = offset
+        while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
+        return index
+    }
+
+    /// The most diagnostics ``render(_:in:limit:)`` prints for one file.
+    public static let maxDiagnosticsPerFile = 50
+
+    /// `diagnostics` in source order, at most `limit` of them, then one line saying how
+    /// many more there are: 100,000 bad lines make a screenful, not 18 MB.
+    public func render(_ diagnostics: [Diagnostic], in file: SourceFile, limit: Int = DiagnosticPrinter.maxDiagnosticsPerFile) -> String {
+        let sorted = diagnostics.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        var out = ""
+        for diagnostic in sorted.prefix(limit) { out += render(diagnostic, in: file) }
+        if sorted.count > limit {
+            let more = sorted.count - limit
+            out += render(fileError: "\(more) more \(more == 1 ? "error" : "errors") not shown (the first \(limit) are above)", file: file.name, severity: .note)
         }
         return out
     }

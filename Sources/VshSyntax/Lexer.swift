@@ -123,6 +123,11 @@ public struct Lexer {
             return lexString(from: start)
         case UInt8(ascii: "$"):
             return lexVariable(from: start)
+        case 0xC2...:
+            if let invisible = InvisibleCharacter.at(bytes, offset) {
+                offset += invisible.length
+                return Token(.invalid(invisible.message), range: start..<location)
+            }
         default:
             break
         }
@@ -148,7 +153,12 @@ public struct Lexer {
                 return Token(.key(name), range: start..<nameEnd)
             }
         }
-        while let byte = peek(), !Lexer.isSpace(byte), byte != UInt8(ascii: "\""), byte != 0 { offset += 1 }
+        // A word ends at white space, a quote, or a character that only looks like a space.
+        while let byte = peek(), !Lexer.isSpace(byte), byte != UInt8(ascii: "\""), byte != 0,
+            byte < 0xC2 || InvisibleCharacter.at(bytes, offset) == nil
+        {
+            offset += 1
+        }
         let word = String(decoding: bytes[start.offset..<offset], as: UTF8.self)
         return Token(.word(word), range: start..<location)
     }
@@ -220,7 +230,13 @@ public struct Lexer {
             return Token(.invalid("`\(text)` is not a number; quote it if it is text: \"\(text)\""), range: start..<location)
         }
         let text = String(decoding: bytes[start.offset..<offset], as: UTF8.self)
-        return Token(.number(Double(text) ?? 0, text: text), range: start..<location)
+        guard let value = NumberLiteral.exactValue(text) else {
+            let shown = text.count > 40 ? "\(text.prefix(20))…\(text.suffix(8)) (\(text.count) characters)" : text
+            return Token(
+                .invalid("the number `\(shown)` cannot be held exactly: numbers keep 15 to 17 significant digits; write it as a string"),
+                range: start..<location)
+        }
+        return Token(.number(value, text: text), range: start..<location)
     }
 
     private mutating func lexRegex(from start: SourceLocation) -> Token {

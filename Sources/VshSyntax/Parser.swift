@@ -305,8 +305,11 @@ public struct Parser {
         case .text:
             return
         case .integer:
-            guard !literal.isEmpty, literal.utf8.allSatisfy(Lexer.isDigit), literal.utf8.count < 10 else {
+            guard !literal.isEmpty, literal.utf8.allSatisfy(Lexer.isDigit) else {
                 throw Diagnostic("`\(spec.name)` takes a whole number, got \(quote(literal))", at: value.range)
+            }
+            guard literal.utf8.count < 10 else {
+                throw Diagnostic("`\(spec.name)` takes a whole number of at most 9 digits, got \(quote(literal))", at: value.range)
             }
         case .choice(let choices):
             guard choices.contains(literal) else {
@@ -340,7 +343,12 @@ public struct Parser {
             let at = (token.kind == .newline || token.kind == .end) ? keyword : token.range
             throw Diagnostic("`sleep` needs a duration", at: at, hint: "sleep 11m, sleep 30s, sleep 500ms, sleep 1h30m")
         }
-        guard let duration = DurationText.parse(text) else {
+        let duration: Duration
+        switch DurationText.read(text) {
+        case .success(let read): duration = read
+        case .failure(.tooLong):
+            throw Diagnostic("\(quote(text)) is longer than the longest sleep, \(DurationText.maximumText) (100 years)", at: token.range)
+        case .failure(.malformed):
             throw Diagnostic("\(quote(text)) is not a duration", at: token.range, hint: "a duration is a whole number and a unit: 500ms, 30s, 11m, 1h, or 1h30m")
         }
         return Statement(.sleep(duration, token.range), range: keyword.union(token.range))

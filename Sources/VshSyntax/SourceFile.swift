@@ -9,7 +9,14 @@ public struct SourceFile: Sendable {
 
     public init(name: String, bytes: [UInt8]) {
         self.name = name
-        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        var body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        // A lone CR ends a line too (classic Mac files): it becomes LF, byte for byte,
+        // so offsets and columns stay those of the file.
+        body.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices where buffer[i] == UInt8(ascii: "\r") && (i + 1 == buffer.count || buffer[i + 1] != UInt8(ascii: "\n")) {
+                buffer[i] = UInt8(ascii: "\n")
+            }
+        }
         self.bytes = body
         var starts = [0]
         body.withUnsafeBufferPointer { buffer in
@@ -24,11 +31,16 @@ public struct SourceFile: Sendable {
 
     /// The text of line `number` (from 1), without its line ending.
     public func lineText(_ number: Int) -> String {
-        guard number >= 1, number <= lineStarts.count else { return "" }
+        String(decoding: lineBytes(number), as: UTF8.self)
+    }
+
+    /// The bytes of line `number` (from 1), without its line ending, indexed from 0.
+    public func lineBytes(_ number: Int) -> [UInt8] {
+        guard number >= 1, number <= lineStarts.count else { return [] }
         let start = lineStarts[number - 1]
         var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+        return Array(bytes[start..<max(start, end)])
     }
 
     /// The source text a range covers.

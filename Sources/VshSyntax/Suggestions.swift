@@ -2,6 +2,9 @@
 public enum Suggestions {
     /// The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
     public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+        // Every name vsh suggests is short; a long word is no typo of one, and measuring
+        // the distance to a 10 MB word would take quadratic time for nothing.
+        guard word.utf8.count <= 64 else { return nil }
         let lowered = word.lowercased()
         var best: (String, Int)?
         for candidate in candidates {

@@ -75,8 +75,10 @@ struct Serve: AsyncParsableCommand {
             guard (4...8).contains(otp.utf8.count), otp.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
             else { throw ValidationError("--otp must be 4 to 8 digits") }
         }
-        guard let lifetime = DurationText.parse(codeLifetime), lifetime > .zero else {
-            throw ValidationError("--code-lifetime must be a duration such as 30s, 10m or 1h")
+        switch DurationText.read(codeLifetime) {
+        case .success(let lifetime) where lifetime > .zero: break
+        case .failure(.tooLong): throw ValidationError("--code-lifetime must be at most \(DurationText.maximumText)")
+        default: throw ValidationError("--code-lifetime must be a duration such as 30s, 10m or 1h")
         }
     }
 

@@ -71,12 +71,11 @@ struct CassetteCommand: ParsableCommand {
     }
 
     static func read(_ file: String) throws -> [UInt8] {
-        guard FileSystem.kind(of: file) != nil else { throw UsageFailure("no such file: \(file)") }
-        if let size = FileSystem.size(of: file), size > HARFormat.maxSize {
-            throw UsageFailure("\(file): too large for a cassette (\(size >> 20) MiB; at most \(HARFormat.maxSize >> 20) MiB)", status: .malformedInput)
+        switch FileSystem.read(file, limit: FileSystem.Limit.cassette) {
+        case .success(let bytes): return bytes
+        case .failure(.missing): throw UsageFailure("no such file: \(file)")
+        case .failure(let error): throw UsageFailure("\(file): \(error.message(for: "a cassette"))", status: error.status)
         }
-        guard let bytes = FileSystem.contents(of: file) else { throw UsageFailure("cannot read \(file)") }
-        return bytes
     }
 
     static func load(_ file: String) throws -> Cassette {

@@ -235,7 +235,7 @@ struct CassetteTests {
         try handle.close()
         let replay = try VshProcess.run(["run", "--transport", "replay", script])
         #expect(replay.status == 2)
-        #expect(replay.stderr.contains("too large"), "stderr: \(replay.stderr)")
+        #expect(replay.stderr.contains("larger than 64 MiB, the most a cassette may be"), "stderr: \(replay.stderr)")
     }
 
     @Test func lintFindsSecretsAndExits4() throws {

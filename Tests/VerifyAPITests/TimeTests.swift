@@ -80,7 +80,7 @@ let newYear2024: Int64 = 1_704_067_200_000_000
         #expect(DurationText.parse(text) == duration)
     }
 
-    @Test(arguments: ["", "5", "m", "1.5s", "1H", "1 m", "-1s", "1m1", "1x", "1234567890s", "s1", " 1s", "1s ", "1mm", "1µs"])
+    @Test(arguments: ["", "5", "m", "1.5s", "1H", "1 m", "-1s", "1m1", "1x", "s1", " 1s", "1s ", "1mm", "1µs"])
     func invalid(_ text: String) {
         #expect(DurationText.parse(text) == nil, "\(text)")
     }

@@ -47,7 +47,7 @@ struct ErrorCatalogueTests {
         #expect(SandboxError.bodyTooLarge.status == 413)
         #expect(SandboxError.unsupportedMediaType.status == 415)
         let clientErrors = SandboxError.catalogue.filter { ![401, 404, 405, 413, 415].contains($0.status) }
-        #expect(clientErrors.count == 24)
+        #expect(clientErrors.count == 26)
         #expect(clientErrors.allSatisfy { $0.status == 400 })
     }
 }

@@ -4,10 +4,10 @@ import VerifySandbox
 
 @Suite("/__sandbox/outbox and /__sandbox/clock")
 struct OutOfBandTests {
-    @Test func outboxListsMessagesInSendOrder() {
+    @Test func outboxListsMessagesInSendOrder() throws {
         let sandbox = makeSandbox()
         let first = sandbox.createSession(["recipient": "+14155550100"])
-        sandbox.advanceClock(by: .seconds(90))
+        try sandbox.advanceClock(by: .seconds(90))
         let second = sandbox.createSession(["recipient": "+447700900123", "channel": "voice"])
         let response = sandbox.handle(APIRequest(method: .get, path: "/__sandbox/outbox"))
         #expect(response.status == 200)
@@ -27,7 +27,7 @@ struct OutOfBandTests {
         #expect(sandbox.outbox().map(\.json) == messages)
     }
 
-    @Test func outboxFilters() {
+    @Test func outboxFilters() throws {
         let sandbox = makeSandbox()
         let first = sandbox.createSession(["recipient": "+14155550100"])
         let second = sandbox.createSession(["recipient": "+447700900123"])
@@ -47,12 +47,12 @@ struct OutOfBandTests {
         #expect(sandbox.outbox(sessionUUID: "8e712097-8090-4644-81e7-8f4265d8354e").isEmpty)
     }
 
-    @Test func outboxRejectsUnknownFilters() {
+    @Test func outboxRejectsUnknownFilters() throws {
         expectError(
             makeSandbox().handle(method: .get, target: "/__sandbox/outbox?code=1", body: []), 400, "unknown parameter: code")
     }
 
-    @Test func clockReadsAndAdvances() {
+    @Test func clockReadsAndAdvances() throws {
         let sandbox = makeSandbox()
         let read = sandbox.handle(APIRequest(method: .get, path: "/__sandbox/clock"))
         #expect(read.status == 200)
@@ -65,7 +65,7 @@ struct OutOfBandTests {
         #expect(again.json?["now"] == "2025-01-15T11:41:00.000000Z")
     }
 
-    @Test func advancingTheClockExpiresSessions() {
+    @Test func advancingTheClockExpiresSessions() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         _ = sandbox.handle(APIRequest(method: .post, path: "/__sandbox/clock", body: .object(["advance": "11m"])))
@@ -73,14 +73,14 @@ struct OutOfBandTests {
     }
 
     @Test(arguments: ["11 minutes", "", "11", "-5m", "1y", "m"] as [JSONValue] + [660, nil])
-    func advanceMustBeADuration(advance: JSONValue) {
+    func advanceMustBeADuration(advance: JSONValue) throws {
         let sandbox = makeSandbox()
         let response = sandbox.handle(APIRequest(method: .post, path: "/__sandbox/clock", body: .object(["advance": advance])))
         expectError(response, 400, "advance must be a duration such as 30s, 11m or 1h")
         #expect(sandbox.now == start)
     }
 
-    @Test func clockBodyErrors() {
+    @Test func clockBodyErrors() throws {
         let sandbox = makeSandbox()
         let clock = "/__sandbox/clock"
         expectError(
@@ -95,17 +95,17 @@ struct OutOfBandTests {
         #expect(sandbox.now == start)
     }
 
-    @Test func clockStandsStillAndNeverGoesBack() {
+    @Test func clockStandsStillAndNeverGoesBack() throws {
         let sandbox = makeSandbox()
         _ = sandbox.createSession()
         #expect(sandbox.now == start)
-        sandbox.advanceClock(by: .seconds(-60))
+        try sandbox.advanceClock(by: .seconds(-60))
         #expect(sandbox.now == start)
-        sandbox.advanceClock(by: .milliseconds(1500))
+        try sandbox.advanceClock(by: .milliseconds(1500))
         #expect(sandbox.now == Timestamp(parsing: "2025-01-15T10:00:01.5Z"))
     }
 
-    @Test func clockStartsAtTheWallClockByDefault() {
+    @Test func clockStartsAtTheWallClockByDefault() throws {
         let before = Timestamp.now()
         let sandbox = VerifySandbox()
         let after = Timestamp.now()

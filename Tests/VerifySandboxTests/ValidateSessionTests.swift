@@ -4,7 +4,7 @@ import VerifySandbox
 
 @Suite("POST …/Verify/Session/{uuid}/ (validate) and the state machine")
 struct ValidateSessionTests {
-    @Test func rightCodeVerifies() {
+    @Test func rightCodeVerifies() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         #expect(sandbox.retrieve(uuid).json?["status"] == "in-progress")
@@ -16,7 +16,7 @@ struct ValidateSessionTests {
         #expect(sandbox.retrieve(uuid).json?["status"] == "verified")
     }
 
-    @Test func wrongCodeIsRejectedAndStaysInProgress() {
+    @Test func wrongCodeIsRejectedAndStaysInProgress() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         expectError(sandbox.validate(uuid, .string(wrongCode(sandbox.code(uuid)))), 400, "incorrect otp")
@@ -24,7 +24,7 @@ struct ValidateSessionTests {
         #expect(sandbox.validate(uuid, .string(sandbox.code(uuid))).status == 200)
     }
 
-    @Test func verifiedSessionRefusesFurtherValidation() {
+    @Test func verifiedSessionRefusesFurtherValidation() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         let code = sandbox.code(uuid)
@@ -33,18 +33,18 @@ struct ValidateSessionTests {
         expectError(sandbox.validate(uuid, .string(wrongCode(code))), 400, "session already verified")
     }
 
-    @Test func verifiedSessionNeverExpires() {
+    @Test func verifiedSessionNeverExpires() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         #expect(sandbox.validate(uuid, .string(sandbox.code(uuid))).status == 200)
-        sandbox.advanceClock(by: .seconds(3600))
+        try sandbox.advanceClock(by: .seconds(3600))
         #expect(sandbox.retrieve(uuid).json?["status"] == "verified")
         expectError(sandbox.validate(uuid, .string(sandbox.code(uuid))), 400, "session already verified")
     }
 
     // MARK: - The ten-attempt limit
 
-    @Test func tenthWrongCodeIsStillIncorrectAndEleventhRightCodeIsLockedOut() {
+    @Test func tenthWrongCodeIsStillIncorrectAndEleventhRightCodeIsLockedOut() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         let code = sandbox.code(uuid)
@@ -56,7 +56,7 @@ struct ValidateSessionTests {
         #expect(sandbox.retrieve(uuid).json?["status"] == "in-progress")
     }
 
-    @Test func rightCodeOnTheTenthAttemptStillVerifies() {
+    @Test func rightCodeOnTheTenthAttemptStillVerifies() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         let code = sandbox.code(uuid)
@@ -64,7 +64,7 @@ struct ValidateSessionTests {
         #expect(sandbox.validate(uuid, .string(code)).status == 200)
     }
 
-    @Test func malformedBodiesAreNotCountedAsAttempts() {
+    @Test func malformedBodiesAreNotCountedAsAttempts() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         for _ in 1...12 { expectError(sandbox.validate(uuid, "12ab"), 400, "otp must be a string of digits") }
@@ -72,7 +72,7 @@ struct ValidateSessionTests {
         #expect(sandbox.validate(uuid, .string(sandbox.code(uuid))).status == 200)
     }
 
-    @Test func maxAttemptsIsConfigurable() {
+    @Test func maxAttemptsIsConfigurable() throws {
         let sandbox = makeSandbox(maxAttempts: 2)
         let uuid = sandbox.createSession()
         let code = sandbox.code(uuid)
@@ -83,18 +83,18 @@ struct ValidateSessionTests {
 
     // MARK: - Expiry on the virtual clock
 
-    @Test func codeIsStillGoodAt9m59s() {
+    @Test func codeIsStillGoodAt9m59s() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
-        sandbox.advanceClock(by: .seconds(599))
+        try sandbox.advanceClock(by: .seconds(599))
         #expect(sandbox.retrieve(uuid).json?["status"] == "in-progress")
         #expect(sandbox.validate(uuid, .string(sandbox.code(uuid))).status == 200)
     }
 
-    @Test func codeHasExpiredAt10m01s() {
+    @Test func codeHasExpiredAt10m01s() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
-        sandbox.advanceClock(by: .seconds(601))
+        try sandbox.advanceClock(by: .seconds(601))
         expectError(sandbox.validate(uuid, .string(sandbox.code(uuid))), 400, "session expired")
         let session = sandbox.retrieve(uuid).json
         #expect(session?["status"] == "expired")
@@ -102,35 +102,35 @@ struct ValidateSessionTests {
         #expect(session?["updated_at"] == "2025-01-15T10:10:00.000000Z")
     }
 
-    @Test func codeExpiresExactlyAtTheEndOfItsLifetime() {
+    @Test func codeExpiresExactlyAtTheEndOfItsLifetime() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
-        sandbox.advanceClock(by: .seconds(600) - .microseconds(1))
+        try sandbox.advanceClock(by: .seconds(600) - .microseconds(1))
         #expect(sandbox.retrieve(uuid).json?["status"] == "in-progress")
-        sandbox.advanceClock(by: .microseconds(1))
+        try sandbox.advanceClock(by: .microseconds(1))
         #expect(sandbox.retrieve(uuid).json?["status"] == "expired")
     }
 
-    @Test func codeLifetimeIsConfigurable() {
+    @Test func codeLifetimeIsConfigurable() throws {
         let sandbox = makeSandbox(codeLifetime: .seconds(30))
         let uuid = sandbox.createSession()
-        sandbox.advanceClock(by: .seconds(31))
+        try sandbox.advanceClock(by: .seconds(31))
         expectError(sandbox.validate(uuid, .string(sandbox.code(uuid))), 400, "session expired")
     }
 
-    @Test func expiryIsReportedBeforeTheLockout() {
+    @Test func expiryIsReportedBeforeTheLockout() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         let code = sandbox.code(uuid)
         for _ in 1...10 { _ = sandbox.validate(uuid, .string(wrongCode(code))) }
-        sandbox.advanceClock(by: .seconds(601))
+        try sandbox.advanceClock(by: .seconds(601))
         expectError(sandbox.validate(uuid, .string(code)), 400, "session expired")
     }
 
-    @Test func updatedAtIsTheInstantOfVerification() {
+    @Test func updatedAtIsTheInstantOfVerification() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
-        sandbox.advanceClock(by: .milliseconds(5123))
+        try sandbox.advanceClock(by: .milliseconds(5123))
         _ = sandbox.validate(uuid, .string(wrongCode(sandbox.code(uuid))))
         #expect(sandbox.retrieve(uuid).json?["updated_at"] == "2025-01-15T10:00:00.000000Z")
         #expect(sandbox.validate(uuid, .string(sandbox.code(uuid))).status == 200)
@@ -139,13 +139,13 @@ struct ValidateSessionTests {
 
     // MARK: - Body variants
 
-    @Test func acceptsTheUpperCaseKey() {
+    @Test func acceptsTheUpperCaseKey() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         #expect(sandbox.handle(validateRequest(uuid, ["OTP": .string(sandbox.code(uuid))])).status == 200)
     }
 
-    @Test func acceptsARedundantSessionUUID() {
+    @Test func acceptsARedundantSessionUUID() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         let body: KeyValuePairs<String, JSONValue> = [
@@ -154,7 +154,7 @@ struct ValidateSessionTests {
         #expect(sandbox.handle(validateRequest(uuid, body)).status == 200)
     }
 
-    @Test func rejectsASessionUUIDThatDiffersFromThePath() {
+    @Test func rejectsASessionUUIDThatDiffersFromThePath() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         let other = sandbox.createSession()
@@ -169,7 +169,7 @@ struct ValidateSessionTests {
         #expect(sandbox.retrieve(uuid).json?["status"] == "in-progress")
     }
 
-    @Test func lowerCaseKeyWinsWhenBothAreGiven() {
+    @Test func lowerCaseKeyWinsWhenBothAreGiven() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         let code = sandbox.code(uuid)
@@ -179,14 +179,14 @@ struct ValidateSessionTests {
         #expect(sandbox.handle(validateRequest(uuid, ["otp": .string(code), "OTP": "x"])).status == 200)
     }
 
-    @Test func acceptsAnIntegerCode() {
+    @Test func acceptsAnIntegerCode() throws {
         let sandbox = makeSandbox(fixedCode: "482913")
         let uuid = sandbox.createSession()
         expectError(sandbox.validate(uuid, 482_914), 400, "incorrect otp")
         #expect(sandbox.validate(uuid, 482_913).status == 200)
     }
 
-    @Test func integerCodeIsPaddedWithLeadingZeros() {
+    @Test func integerCodeIsPaddedWithLeadingZeros() throws {
         let sandbox = makeSandbox(fixedCode: "004321")
         let uuid = sandbox.createSession()
         #expect(sandbox.validate(uuid, 4321).status == 200)
@@ -195,7 +195,7 @@ struct ValidateSessionTests {
     }
 
     @Test(arguments: [nil, ""] as [JSONValue])
-    func otpIsRequired(otp: JSONValue) {
+    func otpIsRequired(otp: JSONValue) throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         expectError(sandbox.validate(uuid, otp), 400, "otp is required")
@@ -204,12 +204,12 @@ struct ValidateSessionTests {
     }
 
     @Test(arguments: ["12 34", "12a456", "-12345", "１２３４５６", " 123456"] as [JSONValue] + [-1, 12.5, true, [1], .object([])])
-    func otpMustBeDigits(otp: JSONValue) {
+    func otpMustBeDigits(otp: JSONValue) throws {
         let sandbox = makeSandbox()
         expectError(sandbox.validate(sandbox.createSession(), otp), 400, "otp must be a string of digits")
     }
 
-    @Test func unknownKeysAreRejected() {
+    @Test func unknownKeysAreRejected() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         expectError(
@@ -218,13 +218,13 @@ struct ValidateSessionTests {
     }
 
     @Test(arguments: [[], "123456", 123_456] as [JSONValue])
-    func bodyMustBeAnObject(body: JSONValue) {
+    func bodyMustBeAnObject(body: JSONValue) throws {
         let sandbox = makeSandbox()
         expectError(
             sandbox.handle(validateRequest(sandbox.createSession(), body: body)), 400, "request body must be a JSON object")
     }
 
-    @Test func bodyMustBeJSON() {
+    @Test func bodyMustBeJSON() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         expectError(
@@ -237,7 +237,7 @@ struct ValidateSessionTests {
 
     // MARK: - Order of checks
 
-    @Test func unknownSessionComesBeforeABadBody() {
+    @Test func unknownSessionComesBeforeABadBody() throws {
         let sandbox = makeSandbox()
         let missing = "8e712097-8090-4644-81e7-8f4265d8354e"
         expectError(sandbox.validate(missing, "123456"), 404, "session not found")
@@ -245,13 +245,13 @@ struct ValidateSessionTests {
         expectError(sandbox.handle(method: .post, target: sessionPath(missing), body: Array("{".utf8)), 404, "session not found")
     }
 
-    @Test func badBodyComesBeforeTheSessionState() {
+    @Test func badBodyComesBeforeTheSessionState() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
         #expect(sandbox.validate(uuid, .string(sandbox.code(uuid))).status == 200)
         expectError(sandbox.validate(uuid, "abc"), 400, "otp must be a string of digits")
         let expiring = sandbox.createSession()
-        sandbox.advanceClock(by: .seconds(700))
+        try sandbox.advanceClock(by: .seconds(700))
         expectError(sandbox.handle(validateRequest(expiring, [:])), 400, "otp is required")
     }
 }

@@ -197,11 +197,12 @@ import VshSyntax
         #expect(all[safe: 2]?.range.lowerBound == VshSyntax.SourceLocation(offset: 10, line: 2, column: 1))
     }
 
-    @Test func aLoneCarriageReturnIsWhiteSpace() {
+    @Test func aLoneCarriageReturnEndsALine() {
+        // Classic Mac line endings: a CR not followed by LF ends the line, as LF would.
         let all = tokens("a\rb", .argument)
-        #expect(all.map(\.kind) == [.word("a"), .word("b"), .end])
-        #expect(all[safe: 1]?.range == span(2, 3))
-        #expect(kinds("a\r", .expression) == [.word("a"), .end])
+        #expect(all.map(\.kind) == [.word("a"), .newline, .word("b"), .end])
+        #expect(all[safe: 2]?.range.lowerBound == VshSyntax.SourceLocation(offset: 2, line: 2, column: 1))
+        #expect(kinds("a\r", .expression) == [.word("a"), .newline, .end])
         #expect(kinds("\"a\rb\"", .argument).first == .invalid("unterminated string: it needs a closing `\"` on the same line"))
     }
 
