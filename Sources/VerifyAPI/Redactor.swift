@@ -161,7 +161,7 @@ public struct Redactor: Sendable, Equatable {
     static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
         var out: [Range<Int>] = []
         for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let lastRange = out.last, range.lowerBound <= lastRange.upperBound {
+            if let lastRange = out.last, range.lowerBound < lastRange.upperBound {
                 out[out.count - 1] = lastRange.lowerBound..<max(lastRange.upperBound, range.upperBound)
             } else {
                 out.append(range)

@@ -26,13 +26,14 @@ import VshSyntax
 
     @Test func aTokenLikeAuthIDIsNotQuotedEither() async {
         // A 40-character token where the auth ID goes, the token argument left out.
-        let outcome = await run("auth \(Self.long)", on: ScriptedTransport(), options: .init(environment: ["PLIVO_AUTH_TOKEN": "other-token-123"]))
+        let outcome = await run(
+            "auth $ID", on: ScriptedTransport(), options: .init(environment: ["PLIVO_AUTH_TOKEN": "other-token-123"], variables: ["ID": Self.long]))
         #expect(outcome.failure?.diagnostic.message.hasPrefix("malformed auth ID") == true)
         #expect(!Self.texts(outcome).contains(Self.long))
     }
 
     @Test func aTypoInTheAuthIDIsStillQuoted() async {
-        let outcome = await run("auth MA2025rk4E639VJFZAGV \(Self.long)", on: ScriptedTransport())
+        let outcome = await run("auth $ID $T", on: ScriptedTransport(), options: .init(variables: ["ID": "MA2025rk4E639VJFZAGV", "T": Self.long]))
         #expect(outcome.failure?.diagnostic.message == "malformed auth ID \"MA2025rk4E639VJFZAGV\"")
         #expect(!Self.texts(outcome).contains(Self.long))
         #expect(outcome.interpreter.secrets.contains(Self.long), "the token is a secret before the error is shown")
