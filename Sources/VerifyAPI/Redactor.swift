@@ -284,7 +284,7 @@ public struct Redactor: Sendable, Equatable {
         while index < bytes.count, isSpace(bytes[index]) { index += 1 }
         let commandStart = index
         while index < bytes.count, !isSpace(bytes[index]) { index += 1 }
-        guard isAuthLike(String(decoding: bytes[commandStart..<index], as: UTF8.self)) else { return [] }
+        guard index - commandStart <= 5, isAuthLike(String(decoding: bytes[commandStart..<index], as: UTF8.self)) else { return [] }
         var arguments: [AuthArgument] = []
         while index < bytes.count {
             while index < bytes.count, isSpace(bytes[index]) { index += 1 }
@@ -326,7 +326,8 @@ public struct Redactor: Sendable, Equatable {
     }
 
     /// `auth`, or a slip of it (`atuh`, `auht`, `Auth`): its second argument is a token either way.
-    public static func isAuthLike(_ word: String) -> Bool {
+    public static func isAuthLike(_ word: some StringProtocol) -> Bool {
+        guard (3...5).contains(word.utf8.count) else { return false }
         let lower = word.lowercased()
         if lower == "auth" { return true }
         guard (3...5).contains(lower.count), lower.first == "a" else { return false }

@@ -116,6 +116,8 @@ public final class ReplSession {
         let line = (continued + [typed]).joined()
         continued = []
         guard line.contains(where: { $0 != " " && $0 != "\t" }) else { return true }
+        // A token typed into an `auth` line is a secret from now on, in this line's own errors too.
+        redaction.update { $0.learnTokens(fromScript: line) }
         remember(line)
         do {
             if let command = try REPLCommand.parse(line) { return run(command) }
@@ -131,7 +133,6 @@ public final class ReplSession {
 
     private func runLanguage(_ line: String) {
         let file = SourceFile(name: "<prompt>", text: line)
-        redaction.update { $0.learnTokens(fromScript: line) }
         let (script, parseErrors) = Parser.parse(file)
         // The same checks as a script's, knowing what earlier lines defined and sent.
         var checker = Checker(predefined: interpreter.predefinedNames, hasRequest: interpreter.lastResponse != nil)

@@ -79,4 +79,12 @@ import Testing
         #expect(output.value.contains("unterminated string"), "output: \(output.value)")
         #expect(!output.value.contains(Self.token), "output: \(output.value)")
     }
+
+    @Test func historyKeepsProseWithAShortTokenAndHidesTheTokenOfAnAuthLine() {
+        let redactor = Redactor(["sandbox"])
+        #expect(HistoryFile.scrub("print \"running on the sandbox\"", redactor: redactor) == "print \"running on the sandbox\"")
+        #expect(HistoryFile.scrub("auth MA2025RK4E639VJFZAGV sandbox", redactor: redactor) == "auth MA2025RK4E639VJFZAGV $PLIVO_AUTH_TOKEN")
+        #expect(HistoryFile.scrub("auth \(Self.token) MA2025RK4E639VJFZAGV", redactor: Redactor()) == "auth [redacted] $PLIVO_AUTH_TOKEN")
+        #expect(HistoryFile.scrub("session list brand_name=x\(Self.token)", redactor: Redactor([Self.token])) == "session list brand_name=x[redacted]")
+    }
 }
