@@ -9,6 +9,11 @@ import VerifyAPI
 public struct Cassette: Sendable, Equatable {
     /// Stands for the auth_id in recorded paths and bodies.
     public static let authIDPlaceholder = "{auth_id}"
+    /// Stands for the auth token wherever a request sent it (`brand_name=$PLIVO_AUTH_TOKEN`);
+    /// replay puts the same placeholder where its own token is before comparing.
+    public static let authTokenPlaceholder = "{auth_token}"
+    /// The sandbox's documented default token: no secret, kept as it is.
+    public static let sandboxToken = "sandbox"
 
     /// The recording script, as it was named on the command line (`examples/01-quickstart.vsh`).
     public var script: String?

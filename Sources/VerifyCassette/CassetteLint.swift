@@ -24,7 +24,7 @@ public enum CassetteLint {
     /// Object keys whose values are secrets whatever they look like.
     static let secretKeys = ["token", "secret", "password", "passwd", "api_key", "apikey", "authorization", "credential"]
     /// Documented stand-ins, not secrets.
-    static let harmless: Set<String> = [Credentials.sandboxDefault.authID, "sandbox", Cassette.authIDPlaceholder, "[redacted]"]
+    static let harmless: Set<String> = [Credentials.sandboxDefault.authID, "sandbox", Cassette.authIDPlaceholder, Cassette.authTokenPlaceholder, Redactor.mark]
 
     /// Every finding, in document order; the document must be JSON (HAR or not).
     public static func findings(in document: JSONValue) -> [LintFinding] {
@@ -133,23 +133,12 @@ public enum CassetteLint {
     /// 24 or more letters and digits with upper case, lower case and digits mixed:
     /// how API tokens look (Plivo's are 40).
     public static func looksLikeToken(_ word: String) -> Bool {
-        guard word.utf8.count >= 24 else { return false }
-        let bytes = word.utf8
-        guard bytes.allSatisfy({ isAlphanumeric($0) }) else { return false }
-        let upper = bytes.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
-        let lower = bytes.contains { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }
-        let digit = bytes.contains { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-        return upper && lower && digit
+        Redactor.looksLikeToken(word)
     }
 
     /// The first four characters and an ellipsis: enough to find it, not enough to use it.
     static func mask(_ secret: String) -> String {
         secret.count <= 4 ? "…" : String(secret.prefix(4)) + "…"
-    }
-
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     private static func isWordByte(_ character: Character) -> Bool {

@@ -6,10 +6,14 @@ import VerifyAPI
 /// its secrets taken out, for ``cassette(script:baseURL:)``.
 ///
 /// What is never kept: the `Authorization`, `Proxy-Authorization`, `Cookie` and
-/// `Set-Cookie` headers, and the auth token wherever else it appears (`[redacted]`).
+/// `Set-Cookie` headers, and the auth token wherever else it appears: it becomes
+/// ``Cassette/authTokenPlaceholder`` (by the ``Redactor`` rule), so that replay, which
+/// puts its own token in the same place, matches the same script again.
 /// The auth_id becomes ``Cassette/authIDPlaceholder`` in paths, bodies and headers.
 public final class RecordTransport: Transport {
     public let inner: any Transport
+    /// The run's secrets (the interpreter's), beside the tokens of the requests' credentials.
+    public let redaction: SharedRedactor
     private let state = Mutex(Recording())
 
     struct Recording {
@@ -26,8 +30,9 @@ public final class RecordTransport: Transport {
     /// Headers never written to a cassette, whatever their value.
     public static let droppedHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie"]
 
-    public init(recordingThrough inner: any Transport) {
+    public init(recordingThrough inner: any Transport, redaction: SharedRedactor = SharedRedactor()) {
         self.inner = inner
+        self.redaction = redaction
     }
 
     public var name: String { "record" }
@@ -45,14 +50,14 @@ public final class RecordTransport: Transport {
                 if !token.isEmpty { recording.tokens.insert(token) }
             }
             if let authID = AuthIDPath.placeholding(request.path).authID { recording.authIDs.insert(authID) }
-            let scrub = Scrubber(authIDs: recording.authIDs, tokens: recording.tokens)
+            let scrub = Scrubber(authIDs: recording.authIDs, tokens: recording.tokens, known: redaction.current)
             recording.exchanges.append(
                 Exchange(
                     startedAt: startedAt, duration: duration,
                     request: RecordedRequest(
                         method: request.method, path: scrub(AuthIDPath.placeholding(request.path).path),
                         query: request.query.map { QueryItem(scrub($0.name), scrub($0.value)) },
-                        headers: scrub(request.headerFields), body: request.bodyText.map { scrub($0) }),
+                        headers: scrub(request.headerFields), body: request.body.map { scrub($0).compactText }),
                     response: RecordedResponse(
                         status: response.status, headers: scrub(response.headerFields),
                         body: scrub(String(decoding: response.body, as: UTF8.self))),
@@ -80,7 +85,7 @@ public final class RecordTransport: Transport {
     /// The recording: each code `$otp` stood for is kept on the exchange that created its session.
     public func cassette(script: String?, baseURL: String?) -> Cassette {
         state.withLock { recording in
-            let scrub = Scrubber(authIDs: recording.authIDs, tokens: recording.tokens)
+            let scrub = Scrubber(authIDs: recording.authIDs, tokens: recording.tokens, known: redaction.current)
             var exchanges = recording.exchanges
             for index in exchanges.indices {
                 guard exchanges[index].request.method == .post,
@@ -103,20 +108,38 @@ public final class RecordTransport: Transport {
     }
 }
 
-/// Takes the credentials out of text on its way into a cassette.
+/// Takes the credentials out of text on its way into a cassette (and out of a request
+/// replay compares with one): tokens become ``Cassette/authTokenPlaceholder`` by the
+/// ``Redactor`` rule, auth_ids ``Cassette/authIDPlaceholder``.
 struct Scrubber {
     let authIDs: Set<String>
-    let tokens: Set<String>
+    let redactor: Redactor
+
+    init(authIDs: Set<String>, tokens: Set<String>, known: Redactor = Redactor()) {
+        self.authIDs = authIDs
+        var redactor = Redactor()
+        // The sandbox's documented default token is no secret: a value `sandbox` in a
+        // recording stays as it is.
+        for token in tokens.union(known.secrets) where token != Cassette.sandboxToken {
+            redactor.add(token)
+            for authID in authIDs { redactor.add(Base64.encode(Array("\(authID):\(token)".utf8))) }
+        }
+        self.redactor = redactor
+    }
 
     func callAsFunction(_ text: String) -> String {
-        var out = text
-        // Longest first, so that a token containing an auth_id is taken out whole.
-        // The sandbox's documented default token is no secret, and would mangle "vsh-sandbox".
-        for token in tokens.sorted(by: { $0.count > $1.count }) where token.count >= 4 && token != "sandbox" {
-            out = out.replacing(token, with: "[redacted]")
-        }
+        var out = redactor.redact(text, with: Cassette.authTokenPlaceholder)
         for authID in authIDs where !authID.isEmpty { out = out.replacing(authID, with: Cassette.authIDPlaceholder) }
         return out
+    }
+
+    func callAsFunction(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text): .string(self(text))
+        case .array(let items): .array(items.map { self($0) })
+        case .object(let pairs): .object(pairs.map { (key: self($0.key), value: self($0.value)) })
+        case .number, .bool, .null: redactor.redact(value, with: Cassette.authTokenPlaceholder)
+        }
     }
 
     func callAsFunction(_ fields: HTTPFields) -> [Header] {

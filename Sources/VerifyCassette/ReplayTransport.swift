@@ -14,6 +14,9 @@ public final class ReplayTransport: Transport {
     public let cassetteName: String
     /// The command that records the cassette again, for the miss report.
     public let rerecordCommand: String?
+    /// The replaying run's secrets: where a request holds its token, it is compared as
+    /// ``Cassette/authTokenPlaceholder``, as recorded.
+    public let redaction: SharedRedactor
     private let keys: [RequestKey]
     private let state = Mutex(Progress())
 
@@ -26,10 +29,11 @@ public final class ReplayTransport: Transport {
         var sleeps = 0
     }
 
-    public init(cassette: Cassette, cassetteName: String, rerecordCommand: String? = nil) {
+    public init(cassette: Cassette, cassetteName: String, rerecordCommand: String? = nil, redaction: SharedRedactor = SharedRedactor()) {
         self.cassette = cassette
         self.cassetteName = cassetteName
         self.rerecordCommand = rerecordCommand
+        self.redaction = redaction
         keys = cassette.exchanges.map { RequestKey($0.request) }
         state.withLock { $0.played = Array(repeating: false, count: cassette.exchanges.count) }
     }
@@ -38,7 +42,13 @@ public final class ReplayTransport: Transport {
 
     public func send(_ request: APIRequest) async throws(TransportError) -> APIResponse {
         let (path, authID) = AuthIDPath.placeholding(request.path)
-        let recorded = RecordedRequest(method: request.method, path: path, query: request.query, body: request.bodyText)
+        // The request as a recording holds it: its tokens (and auth_id) as placeholders.
+        var tokens: Set<String> = []
+        if let (_, token) = RecordTransport.credentials(request), !token.isEmpty { tokens.insert(token) }
+        let scrub = Scrubber(authIDs: authID.map { [$0] } ?? [], tokens: tokens, known: redaction.current)
+        let recorded = RecordedRequest(
+            method: request.method, path: path, query: request.query.map { QueryItem(scrub($0.name), scrub($0.value)) },
+            body: request.body.map { scrub($0).compactText })
         let key = RequestKey(recorded)
         let found: Int? = state.withLock { progress in
             let next = nextStateChange(from: progress.position)

@@ -1,4 +1,4 @@
-import VerifyCassette
+import VerifyAPI
 import VshRunner
 import VshSyntax
 
@@ -42,7 +42,13 @@ public final class HistoryFile {
     /// Appends one entered line, scrubbed. Returns why it could not (the prompt says so once).
     @discardableResult
     public func append(_ line: String, secrets: Set<String>) -> String? {
-        let scrubbed = Self.scrub(line, secrets: secrets)
+        append(line, redactor: Redactor(secrets))
+    }
+
+    /// Appends one entered line, scrubbed by `redactor`'s rule. Returns why it could not.
+    @discardableResult
+    public func append(_ line: String, redactor: Redactor) -> String? {
+        let scrubbed = Self.scrub(line, redactor: redactor)
         guard !scrubbed.isEmpty else { return nil }
         if let problem = Self.makeFolders(for: path) { return problem }
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
@@ -57,13 +63,18 @@ public final class HistoryFile {
     /// `auth MA… s3cret` → `auth MA… $PLIVO_AUTH_TOKEN`, which works when recalled; any
     /// other occurrence of a secret → `[redacted]`.
     public static func scrub(_ line: String, secrets: Set<String>) -> String {
+        scrub(line, redactor: Redactor(secrets))
+    }
+
+    /// The same, with the secrets (and the rule for short ones) of a ``Redactor``.
+    public static func scrub(_ line: String, redactor: Redactor) -> String {
         var words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         // Anything shaped like a token goes, whatever the line: a mistyped `atuh MA… TOKEN`
         // fails to parse and is still kept, and so is `authMA…TOKEN` typed without spaces.
-        for index in words.indices where CassetteLint.looksLikeToken(words[index].filter { $0 != "\"" && $0 != "'" }) {
+        for index in words.indices where Redactor.looksLikeToken(words[index].filter { $0 != "\"" && $0 != "'" }) {
             words[index] = "[redacted]"
         }
-        if let first = words.firstIndex(where: { !$0.isEmpty }), isAuthLike(words[first]) {
+        if let first = words.firstIndex(where: { !$0.isEmpty }), Redactor.isAuthLike(words[first]) {
             let arguments = words.indices.filter { $0 > first && !words[$0].isEmpty }
             if arguments.count >= 2, !words[arguments[1]].hasPrefix("$") {
                 // Everything from the token on (a quoted token may hold spaces; a comment may follow).
@@ -71,17 +82,8 @@ public final class HistoryFile {
                 words[arguments[1]] = "$PLIVO_AUTH_TOKEN"
             }
         }
-        var out = words.joined(separator: " ")
-        for secret in secrets where secret.count >= 4 { out = out.replacing(secret, with: "[redacted]") }
-        return out
-    }
-
-    /// `auth`, or a slip of it (`atuh`, `auht`, `Auth`): its second argument is a token either way.
-    static func isAuthLike(_ word: String) -> Bool {
-        let lower = word.lowercased()
-        if lower == "auth" { return true }
-        guard (3...5).contains(lower.count) else { return false }
-        return Suggestions.editDistance(lower, "auth") <= 2 && lower.first == "a"
+        // Other secrets (a swapped `auth TOKEN MA…` included) by the one rule.
+        return redactor.redact(sourceLine: words.joined(separator: " "))
     }
 
     static func makeFolders(for path: String) -> String? {

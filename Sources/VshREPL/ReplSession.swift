@@ -54,16 +54,20 @@ public final class ReplSession {
     private(set) var saved = SavedScript()
     private var continued: [String] = []
     private var historyProblemShown = false
-    private var printer: DiagnosticPrinter { DiagnosticPrinter(color: configuration.console.color) }
+    /// The session's secrets, shared by every interpreter it makes (a `transport` switch
+    /// keeps them), the printer, history, `save` and recordings.
+    let redaction: SharedRedactor
+    private var printer: DiagnosticPrinter { DiagnosticPrinter(color: configuration.console.color, redactor: redaction.current) }
     private var console: Console { configuration.console }
 
     public init(configuration: Configuration, reader: any LineReader) throws(REPLUsageError) {
         self.configuration = configuration
         self.reader = reader
         history = configuration.historyPath.map { HistoryFile(path: $0) }
+        redaction = SharedRedactor(Redactor(environment: configuration.environment))
         let transport = try configuration.makeTransport(configuration.transport)
         transportName = configuration.transport.name
-        interpreter = Self.makeInterpreter(transport, configuration: configuration)
+        interpreter = Self.makeInterpreter(transport, configuration: configuration, redaction: redaction)
         for line in history?.load() ?? [] { reader.addToHistory(line) }
     }
 
@@ -112,6 +116,8 @@ public final class ReplSession {
         let line = (continued + [typed]).joined()
         continued = []
         guard line.contains(where: { $0 != " " && $0 != "\t" }) else { return true }
+        // A token typed into an `auth` line is a secret from now on, in this line's own errors too.
+        redaction.update { $0.learnTokens(fromScript: line) }
         remember(line)
         do {
             if let command = try REPLCommand.parse(line) { return run(command) }
@@ -155,7 +161,7 @@ public final class ReplSession {
                 return
             }
             let bytes = file.bytes[statement.range.lowerBound.offset..<statement.range.upperBound.offset]
-            saved.append(statement, text: String(decoding: bytes, as: UTF8.self), status: interpreter.lastResponse?.status)
+            saved.append(statement, text: String(decoding: bytes, as: UTF8.self), status: interpreter.lastResponse?.status, redactor: redaction.current)
         }
     }
 
@@ -180,22 +186,25 @@ public final class ReplSession {
         return result.withLock { $0! }
     }
 
-    private static func makeInterpreter(_ transport: any Transport, configuration: Configuration) -> Interpreter {
+    private static func makeInterpreter(_ transport: any Transport, configuration: Configuration, redaction: SharedRedactor) -> Interpreter {
         let console = configuration.console
         let pager = configuration.pager
         let json = JSONPrinter(color: console.color)
         return Interpreter(
             transport: transport,
-            options: .init(failOnUnexpectedStatus: false, environment: configuration.environment, variables: configuration.variables)
+            options: .init(failOnUnexpectedStatus: false, environment: configuration.environment, variables: configuration.variables),
+            redaction: redaction
         ) { event in
             switch event {
             case .exchange(let request, let response, let duration, _):
+                // The request comes redacted; the answer is redacted here (a server may echo a value).
+                let redactor = redaction.current
                 let status = console.styled(response.statusLine, response.isSuccess ? .green : .red)
-                var text = "\(status) \(console.styled("· \(request.method.rawValue) \(request.target) · \(DurationText.milliseconds(duration))", .dim))\n"
+                var text = "\(status) \(console.styled("· \(request.method.rawValue) \(request.shownTarget) · \(DurationText.milliseconds(duration))", .dim))\n"
                 if let body = response.json {
-                    text += json.render(body) + "\n"
+                    text += json.render(redactor.redact(body)) + "\n"
                 } else if !response.body.isEmpty {
-                    text += String(decoding: response.body, as: UTF8.self) + "\n"
+                    text += redactor.redact(String(decoding: response.body, as: UTF8.self)) + "\n"
                 }
                 if !pager.page(text) { console.out(text) }
             case .printed(let text, _):
@@ -242,7 +251,8 @@ public final class ReplSession {
             return
         }
         let text = saved.render(transport: transportName, date: configuration.now())
-        if let problem = FileSystem.writeAtomically(Array(text.utf8), to: path) {
+        // 0600, as the history: a saved session is the user's own, and may name accounts.
+        if let problem = FileSystem.writeAtomically(Array(text.utf8), to: path, mode: 0o600) {
             console.err(printer.render(fileError: problem, file: path))
             return
         }
@@ -263,7 +273,7 @@ public final class ReplSession {
                 if !overwrite, FileSystem.kind(of: path) != nil {
                     throw REPLUsageError("\(path) exists; recording again sends real requests: `transport record --overwrite \(path)` replaces it")
                 }
-                transport = RecordTransport(recordingThrough: try configuration.makeTransport(.live))
+                transport = RecordTransport(recordingThrough: try configuration.makeTransport(.live), redaction: redaction)
             case .replay(let path):
                 let bytes: [UInt8]
                 switch FileSystem.read(path, limit: FileSystem.Limit.cassette) {
@@ -272,7 +282,7 @@ public final class ReplSession {
                 case .failure(let error): throw REPLUsageError("\(path): \(error.message(for: "a cassette"))")
                 }
                 do throws(CassetteError) {
-                    transport = ReplayTransport(cassette: try HARFormat.decode(bytes), cassetteName: path)
+                    transport = ReplayTransport(cassette: try HARFormat.decode(bytes), cassetteName: path, redaction: redaction)
                 } catch {
                     throw REPLUsageError("\(path): not a cassette vsh can replay: \(error.message)")
                 }
@@ -283,7 +293,7 @@ public final class ReplSession {
         }
         _ = finishRecording()
         let previous = interpreter
-        interpreter = Self.makeInterpreter(transport, configuration: configuration)
+        interpreter = Self.makeInterpreter(transport, configuration: configuration, redaction: redaction)
         interpreter.adopt(variablesAndCredentialsOf: previous)
         transportName = request.name
         if case .record(let path, _) = request, let recorder = transport as? RecordTransport { recording = (recorder, path) }
@@ -324,11 +334,10 @@ public final class ReplSession {
     // MARK: History
 
     private func remember(_ line: String) {
-        var secrets = interpreter.secrets
-        if let token = configuration.environment["PLIVO_AUTH_TOKEN"], !token.isEmpty { secrets.insert(token) }
-        let scrubbed = HistoryFile.scrub(line, secrets: secrets)
+        let redactor = redaction.current
+        let scrubbed = HistoryFile.scrub(line, redactor: redactor)
         reader.addToHistory(scrubbed)
-        if let problem = history?.append(line, secrets: secrets), !historyProblemShown {
+        if let problem = history?.append(line, redactor: redactor), !historyProblemShown {
             historyProblemShown = true
             console.err(printer.render(fileError: problem + " (history is not kept this session)", file: "vsh", severity: .warning))
         }

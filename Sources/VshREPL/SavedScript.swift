@@ -1,3 +1,4 @@
+import VerifyAPI
 import VshRuntime
 import VshSyntax
 
@@ -18,13 +19,16 @@ public struct SavedScript: Sendable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
-    /// Keeps a statement that ran without failure, with its source text.
-    public mutating func append(_ statement: Statement, text: String, status: Int?) {
+    /// Keeps a statement that ran without failure, with its source text. A token in it
+    /// (by the ``Redactor`` rule: the token argument of `auth`, any secret long enough to
+    /// be searched for) becomes a reference to `$PLIVO_AUTH_TOKEN`, so the saved script
+    /// holds no secret and still runs with the variable set.
+    public mutating func append(_ statement: Statement, text: String, status: Int?, redactor: Redactor = Redactor()) {
         let scrubbed: String
         if case .auth = statement.command {
-            scrubbed = HistoryFile.scrub(text, secrets: [])
+            scrubbed = HistoryFile.scrub(text, redactor: redactor)
         } else {
-            scrubbed = text
+            scrubbed = Self.referencingToken(text, redactor: redactor)
         }
         entries.append(Entry(text: scrubbed, statement: statement, status: statement.sendsRequest ? status : nil))
     }
@@ -39,5 +43,55 @@ public struct SavedScript: Sendable {
             if !Interpreter.expectsStatus(next) { out += "assert status == \(status)\n" }
         }
         return out
+    }
+}
+
+extension SavedScript {
+    /// `text` with each secret replaced by a reference to the token variable: `${NAME}`
+    /// inside a string, `$NAME` for a whole bare argument or value, and a bare word that
+    /// holds a secret among other characters becomes a string (`x${NAME}y` would not be one word).
+    static func referencingToken(_ text: String, redactor: Redactor) -> String {
+        var bytes = Array(text.utf8)
+        let spans = redactor.sourceSpans(in: bytes)
+        guard !spans.isEmpty else { return text }
+        let name = Redactor.tokenVariable
+        func quotedBefore(_ offset: Int, in bytes: [UInt8]) -> Bool {
+            var quoted = false
+            var index = 0
+            while index < offset {
+                if bytes[index] == UInt8(ascii: "\\"), quoted { index += 2; continue }
+                if bytes[index] == UInt8(ascii: "\"") { quoted.toggle() }
+                index += 1
+            }
+            return quoted
+        }
+        func isBreak(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        func escaped(_ slice: ArraySlice<UInt8>) -> [UInt8] {
+            var out: [UInt8] = []
+            for b in slice {
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == UInt8(ascii: "$") { out.append(UInt8(ascii: "\\")) }
+                out.append(b)
+            }
+            return out
+        }
+        // Right to left, so earlier offsets stay valid.
+        for span in spans.reversed() {
+            if quotedBefore(span.lowerBound, in: bytes) {
+                bytes.replaceSubrange(span, with: Array("${\(name)}".utf8))
+                continue
+            }
+            var start = span.lowerBound
+            while start > 0, !isBreak(bytes[start - 1]), bytes[start - 1] != UInt8(ascii: "=") { start -= 1 }
+            var end = span.upperBound
+            while end < bytes.count, !isBreak(bytes[end]) { end += 1 }
+            if start == span.lowerBound, end == span.upperBound {
+                bytes.replaceSubrange(span, with: Array("$\(name)".utf8))
+            } else {
+                let word = [UInt8(ascii: "\"")] + escaped(bytes[start..<span.lowerBound]) + Array("${\(name)}".utf8)
+                    + escaped(bytes[span.upperBound..<end]) + [UInt8(ascii: "\"")]
+                bytes.replaceSubrange(start..<end, with: word)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

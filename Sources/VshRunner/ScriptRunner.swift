@@ -110,7 +110,15 @@ public struct ScriptRunner: Sendable {
         self.configuration = configuration
     }
 
-    var printer: DiagnosticPrinter { DiagnosticPrinter(color: console.color) }
+    var printer: DiagnosticPrinter { DiagnosticPrinter(color: console.color, redactor: Redactor(environment: configuration.environment)) }
+
+    /// The secrets of one file before it runs: the environment's token and the literal
+    /// tokens of its `auth` lines.
+    func redaction(for file: SourceFile) -> SharedRedactor {
+        var redactor = Redactor(environment: configuration.environment)
+        redactor.learnTokens(fromScript: String(decoding: file.bytes, as: UTF8.self))
+        return SharedRedactor(redactor)
+    }
 
     /// Runs every input (`jobs` at a time), prints each file's output grouped and in input
     /// order, a summary, and the reports. Returns the process exit status.
@@ -227,14 +235,18 @@ public struct ScriptRunner: Sendable {
             return result
         }
         let (script, parseErrors) = Parser.parse(file)
+        let redaction = redaction(for: file)
+        var printer = printer
+        printer.redactor = redaction.current
         let predefined = Set(configuration.variables.keys).union(configuration.environment.keys)
         let problems = parseErrors + Checker.check(script, predefined: predefined)
         guard problems.isEmpty else {
             let sorted = problems.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
             console.err(printer.render(sorted, in: file))
+            let first = printer.redactor.redact(sorted[0])
             result.failureInfo = FileFailure(
-                kind: "malformed", line: sorted[0].range.lowerBound.line, column: sorted[0].range.lowerBound.column,
-                message: sorted[0].message + (sorted.count > 1 ? " (and \(sorted.count - 1) more)" : ""), details: sorted[0].details)
+                kind: "malformed", line: first.range.lowerBound.line, column: first.range.lowerBound.column,
+                message: first.message + (sorted.count > 1 ? " (and \(sorted.count - 1) more)" : ""), details: first.details)
             result.status = .malformedInput
             result.failure = problems.count == 1 ? "1 error" : "\(problems.count) errors"
             result.duration = clock.now - start
@@ -243,7 +255,7 @@ public struct ScriptRunner: Sendable {
         if configuration.verbose, configuration.summary { console.out(console.styled(input.name, .bold) + "\n") }
 
         let transport: any Transport
-        switch makeTransport(for: input) {
+        switch makeTransport(for: input, redaction: redaction) {
         case .success(let made): transport = made
         case .failure(let failure):
             console.err(printer.render(fileError: failure.message, file: failure.file))
@@ -254,14 +266,17 @@ public struct ScriptRunner: Sendable {
             return result
         }
         let counter = Counter()
-        let events = EventPrinter(console: console, file: file, verbose: configuration.verbose, counter: counter)
+        let events = EventPrinter(console: console, file: file, verbose: configuration.verbose, counter: counter, redaction: redaction)
         let interpreter = Interpreter(
             transport: transport,
             options: .init(environment: configuration.environment, variables: configuration.variables),
+            redaction: redaction,
             events: events.handle)
         do {
             try await interpreter.run(script)
-        } catch {
+        } catch let failure {
+            printer.redactor = redaction.current
+            let error = RunFailure(failure.kind, printer.redactor.redact(failure.diagnostic))
             console.err(printer.render(error.diagnostic, in: file))
             result.status = error.exitCode == 4 ? .assertionFailed : .runtimeFailure
             result.failure = "line \(error.diagnostic.range.lowerBound.line): \(error.kind == .assertion ? "assertion failed" : "runtime failure")"
@@ -272,11 +287,25 @@ public struct ScriptRunner: Sendable {
             if error.kind == .assertion {
                 counter.steps.append(
                     Step(
-                        kind: .assertion, line: at.line, column: at.column, text: file.lineText(at.line).trimmingSpaces,
+                        kind: .assertion, line: at.line, column: at.column,
+                        text: printer.redactor.redact(sourceLine: file.lineText(at.line).trimmingSpaces),
                         outcome: .failed, duration: .zero, message: error.diagnostic.message, details: error.diagnostic.details))
             }
         }
-        result.steps = counter.steps
+        // Secrets learned late (an `auth` near the end) are kept out of earlier steps too.
+        let final = redaction.current
+        result.steps = counter.steps.map { step in
+            var step = step
+            step.text = final.redact(sourceLine: step.text)
+            step.message = step.message.map { final.redact($0) }
+            step.details = step.details.map { final.redact($0) }
+            return step
+        }
+        if var info = result.failureInfo {
+            info.message = final.redact(info.message)
+            info.details = info.details.map { final.redact($0) }
+            result.failureInfo = info
+        }
         finishCassette(transport, input: input, result: &result)
         result.requests = counter.requests
         result.assertions = counter.assertions
@@ -294,7 +323,7 @@ public struct ScriptRunner: Sendable {
     }
 
     /// The file's transport: the configured one, or a recording through it, or a replay.
-    func makeTransport(for input: ScriptInput) -> Result<any Transport, SetupFailure> {
+    func makeTransport(for input: ScriptInput, redaction: SharedRedactor = SharedRedactor()) -> Result<any Transport, SetupFailure> {
         guard let cassette = configuration.cassette else {
             do {
                 return .success(try configuration.makeTransport(input))
@@ -308,7 +337,7 @@ public struct ScriptRunner: Sendable {
         switch cassette.mode {
         case .record:
             do {
-                return .success(RecordTransport(recordingThrough: try configuration.makeTransport(input)))
+                return .success(RecordTransport(recordingThrough: try configuration.makeTransport(input), redaction: redaction))
             } catch {
                 return .failure(SetupFailure(file: input.name, message: error.message, status: .usage))
             }
@@ -327,7 +356,8 @@ public struct ScriptRunner: Sendable {
             }
             do {
                 let loaded = try HARFormat.decode(bytes)
-                return .success(ReplayTransport(cassette: loaded, cassetteName: path, rerecordCommand: cassette.rerecordCommand(for: input)))
+                return .success(
+                    ReplayTransport(cassette: loaded, cassetteName: path, rerecordCommand: cassette.rerecordCommand(for: input), redaction: redaction))
             } catch {
                 return .failure(SetupFailure(file: path, message: "not a cassette vsh can replay: \(error.message)", status: .malformedInput))
             }
@@ -431,6 +461,8 @@ public struct ScriptRunner: Sendable {
             let (script, parseErrors) = Parser.parse(file)
             let predefined = Set(configuration.variables.keys).union(configuration.environment.keys)
             let problems = (parseErrors + Checker.check(script, predefined: predefined)).sorted { $0.range.lowerBound < $1.range.lowerBound }
+            var printer = printer
+            printer.redactor = redaction(for: file).current
             if !problems.isEmpty { console.err(printer.render(problems, in: file)) }
             if !problems.isEmpty { worst = max(worst, .malformedInput) }
             errorCount += problems.count
@@ -472,6 +504,13 @@ struct EventPrinter: Sendable {
     let file: SourceFile
     let verbose: Bool
     let counter: Counter
+    /// The run's secrets: statement texts and request lines are shown without them.
+    let redaction: SharedRedactor
+
+    /// A statement's source text as it may be shown.
+    func text(_ statement: Statement) -> String {
+        redaction.current.redact(sourceLine: file.text(in: statement.range))
+    }
 
     func handle(_ event: RunEvent) {
         switch event {
@@ -482,18 +521,18 @@ struct EventPrinter: Sendable {
             counter.steps.append(
                 Step(
                     kind: .request, line: statement.range.lowerBound.line, column: statement.range.lowerBound.column,
-                    text: file.text(in: statement.range), outcome: .passed, duration: duration, status: response.status))
+                    text: text(statement), outcome: .passed, duration: duration, status: response.status))
             guard verbose else { return }
             let status = console.styled(response.statusLine, response.isSuccess ? .green : .yellow)
-            console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  \(request.method.rawValue) \(request.target) → \(status) \(console.styled(format(duration), .dim))\n")
+            console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  \(request.method.rawValue) \(request.shownTarget) → \(status) \(console.styled(format(duration), .dim))\n")
         case .assertionPassed(let statement):
             counter.assertions += 1
             counter.steps.append(
                 Step(
                     kind: .assertion, line: statement.range.lowerBound.line, column: statement.range.lowerBound.column,
-                    text: file.text(in: statement.range), outcome: .passed, duration: .zero))
+                    text: text(statement), outcome: .passed, duration: .zero))
             guard verbose else { return }
-            console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  \(console.styled("✓", .green)) \(file.text(in: statement.range))\n")
+            console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  \(console.styled("✓", .green)) \(text(statement))\n")
         case .slept(let duration, let statement):
             guard verbose else { return }
             console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  slept \(DurationText.format(duration))\n")

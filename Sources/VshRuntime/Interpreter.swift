@@ -34,17 +34,29 @@ public final class Interpreter {
     /// The session `validate`, `session get` and `$session` refer to.
     public private(set) var currentSession: String?
     public private(set) var lastResponse: APIResponse?
-    /// Texts never to show: auth tokens.
-    public private(set) var secrets: Set<String> = []
+    /// Texts never to show: the auth tokens the script authenticates with (and the
+    /// environment's), shared with everything that writes for this run (docs/language.md, "Secrets").
+    public let redaction: SharedRedactor
+    /// The secrets known so far.
+    public var secrets: Set<String> { redaction.current.secrets }
+    /// The redaction rule with the secrets known so far.
+    public var redactor: Redactor { redaction.current }
     private var recipients: [String: String] = [:]
     private var codes: [String: String] = [:]
 
-    public init(transport: any Transport, options: Options = .init(), events: @escaping (RunEvent) -> Void = { _ in }) {
+    /// `redaction`: the secrets shared with the printers and transports of the run; a new
+    /// one when nil. The environment's `PLIVO_AUTH_TOKEN` is added to it either way.
+    public init(
+        transport: any Transport, options: Options = .init(), redaction: SharedRedactor? = nil, events: @escaping (RunEvent) -> Void = { _ in }
+    ) {
         self.transport = transport
         self.options = options
         self.events = events
         self.variables = options.variables.mapValues { .string($0) }
-        if let token = options.environment["PLIVO_AUTH_TOKEN"], !token.isEmpty { secrets.insert(token) }
+        self.redaction = redaction ?? SharedRedactor()
+        if let token = options.environment[Redactor.tokenVariable], !token.isEmpty {
+            self.redaction.update { $0.add(token: token, authID: options.environment["PLIVO_AUTH_ID"]) }
+        }
     }
 
     /// Takes over another interpreter's variables, credentials and secrets (not its
@@ -52,7 +64,10 @@ public final class Interpreter {
     public func adopt(variablesAndCredentialsOf other: Interpreter) {
         variables = other.variables
         credentials = other.credentials
-        secrets = other.secrets
+        if other.redaction !== redaction {
+            let known = other.redactor
+            redaction.update { $0.merge(known) }
+        }
     }
 
     /// Names a script may read without defining them: `--var` values and the environment.
@@ -118,8 +133,8 @@ public final class Interpreter {
             variables[name.name] = try await require(expression)
         case .print(let expression):
             let value = try await require(expression)
-            let text: String = if case .string(let s) = value { s } else { value.prettyText }
-            events(.printed(redact(text), statement))
+            let text: String = if case .string(let s) = value { redact(s) } else { redactor.redact(value).prettyText }
+            events(.printed(text, statement))
         case .sleep(let duration, _):
             do {
                 try await transport.sleep(for: duration)
@@ -130,14 +145,9 @@ public final class Interpreter {
         }
     }
 
-    /// Replaces every secret in `text` with `[redacted]`.
+    /// `text` as it may be shown: every secret in it `[redacted]` (the rule: ``Redactor``).
     public func redact(_ text: String) -> String {
-        var out = text
-        // Most texts are a status or a short value, shorter than any secret: no search at all.
-        for secret in secrets where !secret.isEmpty && secret.utf8.count <= out.utf8.count {
-            out = out.replacing(secret, with: "[redacted]")
-        }
-        return out
+        redactor.redact(text)
     }
 
     // MARK: Requests
@@ -154,11 +164,12 @@ public final class Interpreter {
             throw failure(error, statement)
         }
         lastResponse = response
-        events(.exchange(request.redacted, response, clock.now - start, statement))
+        let shown = redactor.redact(request)
+        events(.exchange(shown, response, clock.now - start, statement))
         if options.failOnUnexpectedStatus, !response.isSuccess, !Interpreter.expectsStatus(next) {
             let reason = response.errorText.map { ": \(redact($0))" } ?? ""
             throw RunFailure.runtime(
-                "\(request.method.rawValue) \(request.path) answered \(response.statusLine)\(reason)", at: statement.range,
+                "\(request.method.rawValue) \(shown.path) answered \(response.statusLine)\(reason)", at: statement.range,
                 hint: "to expect this answer, follow the request with `assert status == \(response.status)`")
         }
         return response
@@ -176,6 +187,10 @@ public final class Interpreter {
 
     private func authenticate(id: Argument?, token: Argument?, _ statement: Statement) async throws(RunFailure) {
         let environment = options.environment
+        // The token first: known as a secret before anything about the line is reported.
+        let secret: String? = if let token { try await resolve(token) } else { environment[Redactor.tokenVariable] }
+        // (Unless it is an auth ID: arguments swapped, which the check below names.)
+        if let secret, !secret.isEmpty, !Credentials.isWellFormed(authID: secret) { redaction.update { $0.add(secret) } }
         let authID: String
         if let id {
             authID = try await resolve(id)
@@ -188,16 +203,30 @@ public final class Interpreter {
             authID = Credentials.sandboxDefault.authID
         }
         guard Credentials.isWellFormed(authID: authID) else {
-            throw RunFailure.runtime("malformed auth ID \(JSONValue.string(authID).compactText)", at: id?.range ?? statement.range,
-                                     hint: "an auth ID is MA or SA followed by 18 capital letters or digits")
+            throw malformedAuthID(authID, token: secret, at: id?.range ?? statement.range)
         }
-        let secret: String? = if let token { try await resolve(token) } else { environment["PLIVO_AUTH_TOKEN"] }
-        if let secret, !secret.isEmpty { secrets.insert(secret) }
+        if let secret, !secret.isEmpty { redaction.update { $0.add(token: secret, authID: authID) } }
         if secret == nil, transport.needsCredentials {
             throw RunFailure.runtime("`auth` has no token: PLIVO_AUTH_TOKEN is not set", at: statement.range,
                                      hint: "write `auth \(authID) $PLIVO_AUTH_TOKEN` and export the token")
         }
         credentials = Credentials(authID: authID, authToken: secret)
+    }
+
+    /// Why an auth ID is refused, without ever quoting a value that is (or holds) a secret:
+    /// swapped arguments name the problem instead.
+    private func malformedAuthID(_ authID: String, token: String?, at range: SourceRange) -> RunFailure {
+        let hint = "an auth ID is MA or SA followed by 18 capital letters or digits: `auth MA… $PLIVO_AUTH_TOKEN`"
+        let known = redactor
+        let swapped = token.map { Credentials.isWellFormed(authID: $0) } ?? false
+        if known.isSecret(authID) || swapped {
+            return RunFailure.runtime("the auth ID looks like the auth token: are the arguments swapped?", at: range,
+                                      hint: "the auth ID comes first, then the token: `auth MA… $PLIVO_AUTH_TOKEN`")
+        }
+        if known.reveals(authID) || Redactor.looksLikeToken(authID) || authID.utf8.count > 24 {
+            return RunFailure.runtime("malformed auth ID: it holds (or looks like) a token, so it is not shown", at: range, hint: hint)
+        }
+        return RunFailure.runtime("malformed auth ID \(JSONValue.string(authID).compactText)", at: range, hint: hint)
     }
 
     /// Credentials for a request: the last `auth`, else the environment, else (on transports
@@ -226,6 +255,10 @@ public final class Interpreter {
     private func resolveUUID(_ argument: Argument) async throws(RunFailure) -> String {
         let text = try await resolve(argument)
         guard UUIDText.isUUID(text) else {
+            if redactor.reveals(text) {
+                throw RunFailure.runtime("the auth token is not a session UUID: this argument holds the token", at: argument.range,
+                                         hint: "give the session's UUID, or `$session` for the current one")
+            }
             throw RunFailure.runtime("\(JSONValue.string(text).compactText) is not a session UUID", at: argument.range)
         }
         return text
@@ -242,12 +275,31 @@ public final class Interpreter {
         }
     }
 
+    /// Builds a string. When a part is a secret too short to be searched for in text (or a
+    /// text built from one), the result is remembered with its shown form (`token: [redacted]`):
+    /// its value came from the secret, so it is redacted wherever it goes.
     private func interpolate(_ parts: [StringPart]) async throws(RunFailure) -> String {
         var out = ""
+        var shown = ""
+        var fromSecret = false
         for part in parts {
             switch part {
-            case .text(let t): out += t
-            case .variable(let identifier): out += try text(of: try await variable(identifier), at: identifier.range)
+            case .text(let t):
+                out += t
+                shown += t
+            case .variable(let identifier):
+                let piece = try text(of: try await variable(identifier), at: identifier.range)
+                let shownPiece = redact(piece)
+                if shownPiece != piece { fromSecret = true }
+                out += piece
+                shown += shownPiece
+            }
+        }
+        if fromSecret, parts.count > 1 {
+            let plain = redactor.redact(out)
+            if plain != shown {
+                let (text, form) = (out, shown)
+                redaction.update { $0.addDerived(text, shown: form) }
             }
         }
         return out
@@ -364,7 +416,7 @@ public final class Interpreter {
             let a = try await evaluate(lhs)
             let b = try await evaluate(rhs)
             let (holds, problem) = Predicates.compare(a, op, b)
-            let expectedValue = b.map { redact($0.shown) } ?? "nothing (`\(describe(rhs))` does not exist)"
+            let expectedValue = b.map { redactor.redact($0).shown } ?? "nothing (`\(describe(rhs))` does not exist)"
             var actual = shown(a, lhs)
             if let problem { actual += " (\(problem))" }
             return Verdict(holds: holds, expected: op == .equal ? expectedValue : "\(op.rawValue) \(expectedValue)", actual: actual)
@@ -397,7 +449,7 @@ public final class Interpreter {
             let there = availableKeys(expression).map { "; there: \($0)" } ?? ""
             return "nothing: `\(describe(expression))` does not exist\(there)"
         }
-        return redact(value.shown)
+        return redactor.redact(value).shown
     }
 
     /// The keys of the object a missing path stopped at, to help fix a typo.

@@ -1,3 +1,5 @@
+import VerifyAPI
+
 /// Renders diagnostics the one way vsh shows them:
 ///
 ///     examples/login.vsh:4:8: error: expected an expression after `==`
@@ -10,19 +12,26 @@ public struct DiagnosticPrinter: Sendable {
     public var color: Bool
     /// Lines longer than this are shown as a window around the span.
     public var maxLineWidth = 120
+    /// The run's secrets: never shown, in the message or in the quoted source line.
+    public var redactor = Redactor()
 
-    public init(color: Bool = false) {
+    public init(color: Bool = false, redactor: Redactor = Redactor()) {
         self.color = color
+        self.redactor = redactor
     }
 
     public func render(_ diagnostic: Diagnostic, in file: SourceFile) -> String {
         let start = diagnostic.range.lowerBound
-        let lineBytes = file.lineBytes(start.line)
-        let startByte = min(max(0, start.column - 1), lineBytes.count)
-        let endByte: Int =
+        let sourceBytes = file.lineBytes(start.line)
+        let sourceStart = min(max(0, start.column - 1), sourceBytes.count)
+        let sourceEnd: Int =
             diagnostic.range.upperBound.line == start.line
-            ? min(max(startByte, diagnostic.range.upperBound.column - 1), lineBytes.count)
-            : lineBytes.count
+            ? min(max(sourceStart, diagnostic.range.upperBound.column - 1), sourceBytes.count)
+            : sourceBytes.count
+        // Secrets leave the line first, so the caret is placed on what is shown.
+        let (lineBytes, redactedSpan) = redactor.redact(sourceLine: sourceBytes, span: sourceStart..<sourceEnd)
+        let (startByte, endByte) = (redactedSpan.lowerBound, redactedSpan.upperBound)
+        let diagnostic = redactor.redact(diagnostic)
         // The column counts characters from the line's start; everything else looks only at a
         // few hundred bytes around the span, so a 10 MB line costs no more than a short one.
         let column = String(decoding: lineBytes[..<startByte], as: UTF8.self).count + 1
@@ -96,7 +105,8 @@ public struct DiagnosticPrinter: Sendable {
 
     /// A message about a file as a whole, with no line to show: `FILE: error: message`.
     public func render(fileError message: String, file: String, severity: Diagnostic.Severity = .error) -> String {
-        style("\(file): ", .bold) + style("\(severity.rawValue):", severity == .error ? .red : .yellow) + style(" \(message)", .bold) + "\n"
+        let message = redactor.redact(message)
+        return style("\(file): ", .bold) + style("\(severity.rawValue):", severity == .error ? .red : .yellow) + style(" \(message)", .bold) + "\n"
     }
 
     enum Style: String {
@@ -123,5 +133,17 @@ extension StringProtocol {
             }
         }
         return String(out)
+    }
+}
+
+extension Redactor {
+    /// A diagnostic's message, details and hint without secrets.
+    public func redact(_ diagnostic: Diagnostic) -> Diagnostic {
+        guard !isEmpty else { return diagnostic }
+        var copy = diagnostic
+        copy.message = redact(copy.message)
+        copy.details = copy.details.map { redact($0) }
+        copy.hint = copy.hint.map { redact($0) }
+        return copy
     }
 }

@@ -223,8 +223,15 @@ public struct Parser {
             arguments.append(argument)
         }
         if let id = arguments.first, let literal = id.literalText, !Credentials.isWellFormed(authID: literal) {
+            // Never quote what may be a token (docs/language.md, "Secrets").
+            if let second = arguments.dropFirst().first?.literalText, Credentials.isWellFormed(authID: second) {
+                throw Diagnostic(
+                    "the auth ID looks like the auth token: are the arguments swapped?", at: id.range,
+                    hint: "the auth ID comes first, then the token: `auth MA… $PLIVO_AUTH_TOKEN`")
+            }
+            let shown = Redactor.looksLikeToken(literal) || literal.utf8.count > 24 ? ": it looks like a token, so it is not shown" : " \(quote(literal))"
             throw Diagnostic(
-                "malformed auth ID \(quote(literal))", at: id.range,
+                "malformed auth ID\(shown)", at: id.range,
                 hint: "an auth ID is MA or SA followed by 18 capital letters or digits, e.g. MA2025RK4E639VJFZAGV")
         }
         let range = arguments.last.map { keyword.union($0.range) } ?? keyword
