@@ -25,6 +25,7 @@ let package = Package(
         // Libraries only so that the fuzzing package (Tests/Fuzz) can link the layers it
         // fuzzes, built with its own sanitizer flags; nothing else is meant to depend on them.
         .library(name: "VshSyntax", targets: ["VshSyntax"]),
+        .library(name: "VshRuntime", targets: ["VshRuntime"]),
         .library(name: "VerifyAPI", targets: ["VerifyAPI"]),
         .library(name: "VerifyCassette", targets: ["VerifyCassette"]),
         .library(name: "VerifySandbox", targets: ["VerifySandbox"]),

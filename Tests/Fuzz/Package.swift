@@ -25,6 +25,13 @@ let package = Package(
             dependencies: ["FuzzSupport", .product(name: "VshSyntax", package: "vsh")]
         ),
         .target(
+            name: "FuzzRun",
+            dependencies: [
+                "FuzzSupport", .product(name: "VshSyntax", package: "vsh"), .product(name: "VshRuntime", package: "vsh"),
+                .product(name: "VerifySandbox", package: "vsh"), .product(name: "VerifyAPI", package: "vsh"),
+            ]
+        ),
+        .target(
             name: "FuzzHAR",
             dependencies: [
                 "FuzzSupport", .product(name: "VerifyCassette", package: "vsh"), .product(name: "VerifyAPI", package: "vsh"),

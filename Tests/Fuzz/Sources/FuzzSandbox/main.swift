@@ -1,4 +1,7 @@
 import FuzzSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import VerifyAPI
 import VerifySandbox
@@ -31,6 +34,9 @@ private let paths = [
     "/__sandbox/clock", "/__sandbox/outbox", "/__sandbox/clock/", "/__sandbox/outbox?session_uuid={uuid}",
     "/v1/Account/\(authID)/Verify/Session/?", "/v1/Account/MASANDBOX00000000000/Verify/Session/", "",
 ]
+
+/// `VSH_FUZZ_TRACE=1`: print each request and answer (to see what an input does).
+private let tracing = getenv("VSH_FUZZ_TRACE") != nil
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -78,6 +84,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let answer = sandbox.handle(
             method: method, target: target, headerFields: fields, body: Array(bodyText.utf8),
             clientAddress: requests % 3 == 0 ? nil : "192.0.2.7")
+        if tracing {
+            print("\(method) \(target) [\(fields.map { "\($0.name): \($0.value)" }.joined(separator: ", "))] \(bodyText)")
+            print("  → \(answer.status) \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
+        }
         fuzzCheck(answer.status >= 200 && answer.status < 500, "\(method) \(target): status \(answer.status)")
         if !answer.body.isEmpty {
             fuzzCheck((try? JSONValue(parsing: answer.body)) != nil, "\(method) \(target): the answer is not JSON")
