@@ -16,6 +16,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let cassette = try? HARFormat.decode(bytes) else { return 0 }
     _ = Transcript.render(cassette, name: "fuzz.har")
     _ = ReplayTransport(cassette: cassette, cassetteName: "fuzz.har")
+    // Known defect har-base-url-without-scheme: `_vsh.base_url` is read without a check, and
+    // written back in front of every path (`l` + `/…`), which then does not load ("has no path").
+    if skipping("har-base-url-without-scheme"), let baseURL = cassette.baseURL, !baseURL.contains("://") { return 0 }
     let written = HARFormat.encode(cassette)
     do {
         let again = try HARFormat.decode(written)
