@@ -85,7 +85,7 @@ for path in sorted(glob.glob(os.path.join(ROOT, "examples", "*.har"))):
                 write("FuzzJSON", f"body-{len(seen):03d}.json", text)
 edge = [
     '{}', '[]', 'null', 'true', '-0', '0.1', '1e308', '-1.5E-7', '9007199254740993', '123456789012345678901234567890',
-    '"\\u00e9\\ud83d\\ude00\\n\\t\\"\\\\\\/"', '{"a":1,"a":2}', '[[[[[[[[[[]]]]]]]]]]', '\ufeff{"bom":true}',
+    '"\\u00e9\\ud83d\\ude00\\n\\t\\"\\\\\\/"', '[[[[[[[[[[]]]]]]]]]]', '\ufeff{"bom":true}',
     '{"k":"v","n":[1,2.5,-3e2,null,false]}',
 ]
 for i, text in enumerate(edge):
