@@ -22,6 +22,13 @@ let package = Package(
     products: [
         .executable(name: "vsh", targets: ["vsh"]),
         .executable(name: "vsh-sandbox", targets: ["vsh-sandbox"]),
+        // Libraries only so that the fuzzing package (Tests/Fuzz) can link the layers it
+        // fuzzes, built with its own sanitizer flags; nothing else is meant to depend on them.
+        .library(name: "VshSyntax", targets: ["VshSyntax"]),
+        .library(name: "VshRuntime", targets: ["VshRuntime"]),
+        .library(name: "VerifyAPI", targets: ["VerifyAPI"]),
+        .library(name: "VerifyCassette", targets: ["VerifyCassette"]),
+        .library(name: "VerifySandbox", targets: ["VerifySandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,0 +1,1 @@
+session list offset=9223372036854775800

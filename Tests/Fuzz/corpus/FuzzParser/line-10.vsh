@@ -1,0 +1,1 @@
+let x = body.sessions[0].session_uuid

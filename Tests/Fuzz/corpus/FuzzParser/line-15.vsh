@@ -1,0 +1,1 @@
+assert body.error matches /^incorrect (otp|code)$/

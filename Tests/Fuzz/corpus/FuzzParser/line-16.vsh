@@ -1,0 +1,1 @@
+assert body.message matches /^(\w+\s?)+$/

@@ -1,0 +1,1 @@
+assert header Content-Type == "application/json"

@@ -1,0 +1,4 @@
+# a comment
+
+
+print 1 # trailing

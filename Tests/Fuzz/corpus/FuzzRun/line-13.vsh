@@ -1,0 +1,1 @@
+assert status == 202 and body.message != null

@@ -1,0 +1,1 @@
+assert not (status >= 400 or status < 200)

@@ -1,0 +1,2 @@
+let o = "9223372036854775800"
+session list offset=$o

@@ -1,0 +1,3 @@
+session create recipient=+14155550100
+validate $otp
+assert body.message matches /^(\w+\s?)+$/
