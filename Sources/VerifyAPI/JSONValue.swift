@@ -19,12 +19,17 @@ public enum JSONValue: Sendable, Hashable {
         case (.string(let a), .string(let b)): return a == b
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)):
-            // Objects are equal when they hold the same keys with equal values, in any order.
-            // Both directions, so that objects with repeated keys compare symmetrically.
+            // Objects are equal when they hold the same keys with equal values, keys in any
+            // order. A key given twice (JSON allows it) keeps its values' order: each key's
+            // values, in order, must be equal, so `==` stays reflexive and symmetric.
             guard a.count == b.count else { return false }
-            for (key, value) in a where b.first(where: { $0.key == key })?.value != value { return false }
-            for (key, value) in b where a.first(where: { $0.key == key })?.value != value { return false }
-            return true
+            if a.elementsEqual(b, by: { $0.key == $1.key && $0.value == $1.value }) { return true }
+            func grouped(_ pairs: [(key: String, value: JSONValue)]) -> [String: [JSONValue]] {
+                var groups: [String: [JSONValue]] = [:]
+                for pair in pairs { groups[pair.key, default: []].append(pair.value) }
+                return groups
+            }
+            return grouped(a) == grouped(b)
         default: return false
         }
     }

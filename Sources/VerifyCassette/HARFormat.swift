@@ -117,6 +117,10 @@ public enum HARFormat {
             _ = try reader.object(vsh, at: "log._vsh")
             cassette.script = try vsh["script"].map { value throws(CassetteError) in try reader.string(value, at: "log._vsh.script") }
             cassette.baseURL = try vsh["base_url"].map { value throws(CassetteError) in try reader.string(value, at: "log._vsh.base_url") }
+            // What is read is what is written back in front of every path: it must be an API root.
+            if let baseURL = cassette.baseURL, !Reader.isAPIRoot(baseURL) {
+                throw CassetteError("log._vsh.base_url: \(JSONValue.quoted(baseURL)) is not an http:// or https:// API root")
+            }
         }
         let entries = try reader.array(log["entries"], at: "log.entries")
         // Recorded through an API root with a path (`https://proxy.example/plivo`): requests
@@ -162,6 +166,15 @@ public enum HARFormat {
             let value = try self.value(value, at: path)
             guard case .string(let text) = value else { throw CassetteError("\(path): expected a string, found \(described(value))") }
             return text
+        }
+
+        /// `http://host[:port][/path]` or `https://…`, without a query or fragment.
+        static func isAPIRoot(_ text: String) -> Bool {
+            let lower = text.lowercased()
+            guard let schemeEnd = ["http://", "https://"].first(where: lower.hasPrefix)?.count else { return false }
+            let rest = text.utf8.dropFirst(schemeEnd)
+            guard let first = rest.first, first != UInt8(ascii: "/") else { return false }
+            return !rest.contains { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 <= 0x20 || $0 == 0x7F }
         }
 
         func integer(_ value: JSONValue?, at path: String) throws(CassetteError) -> Int {

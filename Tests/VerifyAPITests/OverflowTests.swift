@@ -52,3 +52,22 @@ import VerifyAPI
         #expect(JSONValue.format(number: .infinity) == "null")
     }
 }
+
+/// Found by FuzzJSON: `==` must be an equivalence for every document, repeated keys too.
+@Suite struct JSONEqualityTests {
+    @Test func objectsWithARepeatedKeyEqualThemselves() throws {
+        for text in [#"{"a":1,"a":2}"#, #"{"a":1,"b":0,"a":2}"#, #"{"a":{"x":1,"x":[1,2]},"a":null}"#] {
+            let value = try JSONValue(parsing: text)
+            #expect(value == value, "\(text)")
+            #expect(value.hashValue == value.hashValue)
+        }
+    }
+
+    @Test func repeatedKeysCompareTheirValuesInOrder() throws {
+        let a = try JSONValue(parsing: #"{"a":1,"b":0,"a":2}"#)
+        #expect(a == (try JSONValue(parsing: #"{"b":0,"a":1,"a":2}"#)))
+        #expect(a != (try JSONValue(parsing: #"{"b":0,"a":2,"a":1}"#)))
+        #expect(a != (try JSONValue(parsing: #"{"a":1,"b":0,"b":2}"#)))
+        #expect((try JSONValue(parsing: #"{"a":1,"b":2}"#)) == (try JSONValue(parsing: #"{"b":2,"a":1}"#)))
+    }
+}

@@ -44,6 +44,9 @@ import Testing
         ("{\"log\": {\"entries\": [{\"request\": {\"method\": \"GET\", \"url\": \"/x/\"}}]}}", "log.entries[0].response: missing"),
         ("{\"log\": {\"entries\": [{\"request\": {\"method\": \"GET\", \"url\": \"/x/\"}, \"response\": {\"status\": 999}}]}}", "log.entries[0].response.status: 999 is not an HTTP status"),
         ("{\"log\": {\"version\": \"2.0\", \"entries\": []}}", "log.version: HAR 2.0 is not supported"),
+        // Found by FuzzHAR: a base URL that is no API root was read, then written before every path.
+        ("{\"log\": {\"_vsh\": {\"base_url\": \"l\"}, \"entries\": []}}", "log._vsh.base_url: \"l\" is not an http:// or https:// API root"),
+        ("{\"log\": {\"_vsh\": {\"base_url\": \"https://x.example/?q=1\"}, \"entries\": []}}", "is not an http:// or https:// API root"),
     ])
     func malformedCassettesSayWhatAndWhere(_ text: String, _ expected: String) {
         #expect {
