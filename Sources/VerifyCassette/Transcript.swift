@@ -22,7 +22,8 @@ public enum Transcript {
             out += "→ \(exchange.response.statusLine)\n"
             if !exchange.response.body.isEmpty { out += pretty(exchange.response.body) + "\n" }
         }
-        return out
+        // Everything in a cassette came from a file anyone may have written.
+        return VisibleText.of(out)
     }
 
     /// Indented JSON when the text is JSON, else the text as it is.

@@ -35,7 +35,7 @@ struct CassetteCommand: ParsableCommand {
             discussion: """
                 Looks at every string, also inside URL-encoded and base64 text, and prints each
                 finding with its JSON path (never the secret itself).
-                Exit codes: 0 clean, 1 no such file, 2 not JSON, 4 findings.
+                Exit codes: 0 clean, 1 no such file, 2 not JSON or not a HAR file, 4 findings.
                 """)
 
         @Argument(help: ArgumentHelp("The HAR file.", valueName: "FILE"))
@@ -51,6 +51,10 @@ struct CassetteCommand: ParsableCommand {
                 document = try JSONValue(parsing: bytes)
             } catch {
                 throw UsageFailure("\(file): not JSON (\(error.description))", status: .malformedInput)
+            }
+            // A JSON file that is no HAR (`[]`, `null`, `{"x":1}`) is not "clean": it is no cassette.
+            guard let log = document["log"], case .object = log, log["entries"]?.arrayValue != nil else {
+                throw UsageFailure("\(file): not a HAR cassette: it needs a \"log\" object with an \"entries\" array", status: .malformedInput)
             }
             let findings = CassetteLint.findings(in: document)
             let console = Console.standard(noColorFlag: false, environment: ProcessEnvironment.current())

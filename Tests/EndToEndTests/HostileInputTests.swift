@@ -73,4 +73,26 @@ import Testing
         #expect(outcome.status == 1, "stderr: \(outcome.stderr)")
         #expect(outcome.stderr.contains("--code-lifetime must be at most 36500d"))
     }
+
+    @Test(arguments: ["[]", "null", "{\"x\":1}", "{\"log\": []}", "{\"log\": {\"entries\": 3}}"])
+    func lintRefusesJSONThatIsNoCassette(text: String) throws {
+        let dir = try VshProcess.temporaryDirectory()
+        try dir.write("x.har", text)
+        let outcome = try VshProcess.run(["cassette", "lint", "x.har"], in: dir)
+        #expect(outcome.status == 2, "stdout: \(outcome.stdout) stderr: \(outcome.stderr)")
+        #expect(outcome.stderr.contains("x.har: not a HAR cassette: it needs a \"log\" object with an \"entries\" array"))
+    }
+
+    @Test func cassetteShowPrintsControlCharactersVisibly() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        // An OSC title change, a screen clear and a bidi override, in a body vsh never wrote.
+        let hostile = "\\u001b]0;pwned\\u0007\\u001b[2J\\u202Eevil"
+        try dir.write("x.har", """
+            {"log": {"version": "1.2", "creator": {"name": "x", "version": "1\(hostile)"}, "entries": [{"startedDateTime": "2025-01-15T10:00:00Z", "time": 1, "request": {"method": "GET", "url": "http://h/v1/x/", "headers": []}, "response": {"status": 200, "headers": [], "content": {"mimeType": "text/plain", "text": "body\(hostile)"}}}]}}
+            """)
+        let outcome = try VshProcess.run(["cassette", "show", "x.har"], in: dir)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(!outcome.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E })
+        #expect(outcome.stdout.contains("body␛]0;pwned␇␛[2J⟨U+202E⟩evil"), "stdout: \(outcome.stdout)")
+    }
 }

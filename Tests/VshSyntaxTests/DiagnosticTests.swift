@@ -139,10 +139,14 @@ import VshSyntax
         assertDiagnostics("session create brand_name=1️⃣$", [Expected("1️⃣", "expected a variable name after `$`")])
     }
 
-    @Test(arguments: ["six", "-1", "1234567890", "1.5", "\"\""])
+    @Test(arguments: ["six", "-1", "1.5", "\"\""])
     func integerParameter(_ value: String) {
         let shown = value == "\"\"" ? "" : value
         assertDiagnostics("session create code_length=1️⃣\(value)", [Expected("1️⃣", "`code_length` takes a whole number, got \"\(shown)\"")])
+    }
+
+    @Test func integerParameterOfTenDigits() {
+        assertDiagnostics("session create code_length=1️⃣1234567890", [Expected("1️⃣", "`code_length` takes a whole number of at most 9 digits, got \"1234567890\"")])
     }
 
     @Test func choiceParameter() {

@@ -1,0 +1,12 @@
+import Foundation
+
+/// Runs CPU-heavy test work on a thread of its own, off Swift's cooperative pool (two
+/// threads on a 2-core machine): a test that holds a pool thread for seconds starves the
+/// network tests' event-loop callbacks into false timeouts. Assert on the result outside.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        let thread = Thread { continuation.resume(returning: body()) }
+        thread.stackSize = 16 << 20
+        thread.start()
+    }
+}
