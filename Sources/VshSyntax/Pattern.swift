@@ -505,7 +505,7 @@ struct PatternParser {
             if peek() == "?" {
                 index += 1  // Lazy: the same yes/no answer.
             } else if peek() == "+" {
-                throw PatternError(.unsupported, linear("possessive quantifiers like `*+` are"), at: span(from: start))
+                throw PatternError(.unsupported, linear("possessive quantifiers like `*+` are"), at: span(start, index - start + 1))
             }
             let size = Node.repetitionSize(node.size, min: min, max: max)
             if size > Pattern.maxInstructions { throw tooLarge(atomStart) }
