@@ -59,7 +59,7 @@ import VshSyntax
                 try await interpreter.run(script)
                 return nil
             } catch {
-                return error
+                return error as? RunFailure
             }
         }
         try await Task.sleep(for: .milliseconds(200))

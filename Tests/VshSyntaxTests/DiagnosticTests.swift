@@ -272,7 +272,7 @@ import VshSyntax
         assertDiagnostics(#"assert body.x matches /\/vé\/1️⃣\2/"#, [Expected("1️⃣", containing: "backreferences")])
         assertDiagnostics(#"assert body.x matches /[\/]1️⃣(?>a)/"#, [Expected("1️⃣", containing: "atomic groups")])
         // One diagnostic per line; the other lines still parse.
-        assertDiagnostics("assert body.x matches /^ok$/\nassert body.y matches /1️⃣a++/", [Expected("1️⃣", containing: "possessive")])
+        assertDiagnostics("assert body.x matches /^ok$/\nassert body.y matches /a1️⃣++/", [Expected("1️⃣", containing: "possessive")])
     }
 
     @Test func theRegexCaretLinesUpInThePrintedDiagnostic() throws {

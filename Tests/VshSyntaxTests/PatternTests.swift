@@ -55,7 +55,7 @@ private func refusal(_ pattern: String) -> PatternError? {
         ("(?i)\\d", "a", false),
     ]
 
-    @Test(arguments: table.indices)
+    @Test(arguments: PatternTests.table.indices)
     func matchesLikeARegex(_ index: Int) {
         let (pattern, text, expected) = Self.table[index]
         #expect(search(pattern, text) == expected, "/\(pattern)/ on \(text.debugDescription)")
@@ -136,7 +136,7 @@ private func refusal(_ pattern: String) -> PatternError? {
         let result = await task.value
         #expect(throws: Pattern.Cancelled.self) { try result.get() }
         // Outside a cancelled task the same match runs to its answer.
-        #expect(try pattern.matches("aac") == true)
+        #expect(try pattern.matches(String(repeating: "a", count: 20) + "c") == true)
     }
 }
 
@@ -188,7 +188,7 @@ private func refusal(_ pattern: String) -> PatternError? {
         }
     }
 
-    @Test(arguments: 1...4)
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func agreesWithSwiftRegex(seed: UInt64) throws {
         var generator = Generator(state: seed)
         var compared = 0
