@@ -424,10 +424,17 @@ public final class Interpreter {
             let value = try await evaluate(subject)
             var holds = false
             if let value, let text = Predicates.matchText(value) {
+                let pattern: Pattern
                 do {
-                    holds = try Regex(regex.pattern).firstMatch(in: text) != nil
+                    pattern = try regex.compiled ?? Pattern(regex.pattern)
                 } catch {
                     throw RunFailure.runtime("invalid regex", at: regex.range)
+                }
+                do {
+                    // Linear-time, and stops when the statement's task is cancelled (Ctrl-C).
+                    holds = try pattern.matches(text)
+                } catch {
+                    throw RunFailure.runtime("cancelled", at: expression.range)
                 }
             }
             return Verdict(holds: holds, expected: "matches /\(regex.pattern)/", actual: shown(value, subject))

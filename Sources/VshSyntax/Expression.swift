@@ -109,14 +109,21 @@ public enum ComparisonOperator: String, Sendable, Equatable, CaseIterable {
     case contains = "contains"
 }
 
-/// `/^\d{6}$/`, checked when the script is parsed.
+/// `/^\d{6}$/`, compiled when the script is parsed (see ``Pattern``).
 public struct RegexLiteral: Sendable, Equatable {
     public var pattern: String
     public var range: SourceRange
+    /// The compiled pattern; the parser always sets it. Not part of equality.
+    public var compiled: Pattern?
 
-    public init(pattern: String, range: SourceRange) {
+    public init(pattern: String, range: SourceRange, compiled: Pattern? = nil) {
         self.pattern = pattern
         self.range = range
+        self.compiled = compiled
+    }
+
+    public static func == (a: RegexLiteral, b: RegexLiteral) -> Bool {
+        a.pattern == b.pattern && a.range == b.range
     }
 }
 

@@ -16,8 +16,8 @@ public struct Parser {
     var lexer: Lexer
     let file: SourceFile
     public private(set) var diagnostics: [Diagnostic] = []
-    /// Patterns already compiled once: compiling a regex costs far more than parsing a line.
-    private var validRegexes: Set<String> = []
+    /// Patterns already compiled once: compiling a regex costs more than parsing a line.
+    private var compiledPatterns: [String: Pattern] = [:]
 
     public init(_ file: SourceFile) {
         self.file = file
@@ -452,15 +452,19 @@ public struct Parser {
                 if case .invalid(let message) = regex.kind { throw Diagnostic(message, at: regex.range) }
                 throw Diagnostic("expected a regex after `matches`, found \(describe(regex))", at: regex.range, hint: "body.session_uuid matches /^[0-9a-f-]{36}$/")
             }
-            if !validRegexes.contains(pattern) {
+            let compiled: Pattern
+            if let known = compiledPatterns[pattern] {
+                compiled = known
+            } else {
                 do {
-                    _ = try Regex(pattern)
+                    compiled = try Pattern(pattern)
                 } catch {
-                    throw Diagnostic("invalid regex: \(Parser.describeRegexError(error))", at: regex.range)
+                    throw regexDiagnostic(error, literal: regex.range)
                 }
-                validRegexes.insert(pattern)
+                compiledPatterns[pattern] = compiled
             }
-            return Expression(.matches(subject, RegexLiteral(pattern: pattern, range: regex.range)), range: subject.range.union(regex.range))
+            return Expression(
+                .matches(subject, RegexLiteral(pattern: pattern, range: regex.range, compiled: compiled)), range: subject.range.union(regex.range))
         case "exists":
             return Expression(.exists(subject), range: subject.range.union(token.range))
         case "is" where negatedAt == nil:
@@ -608,9 +612,38 @@ public struct Parser {
         JSONValue.quoted(text.count > 60 ? String(text.prefix(60)) + "…" : text)
     }
 
-    static func describeRegexError(_ error: any Error) -> String {
-        let text = String(describing: error)
-        return text.isEmpty ? "cannot compile it" : text
+    /// A refused pattern as a diagnostic whose caret is on the spot inside the `/…/` literal.
+    private func regexDiagnostic(_ error: PatternError, literal: SourceRange) -> Diagnostic {
+        let lower = sourceOffset(ofPatternOffset: error.range.lowerBound, literal: literal)
+        let upper = max(lower, sourceOffset(ofPatternOffset: error.range.upperBound, literal: literal))
+        let hint: String? =
+            error.kind == .unsupported ? "vsh matches regexes in linear time, without backtracking (docs/language.md, Regexes)" : nil
+        return Diagnostic("invalid regex: \(error.message)", at: file.location(at: lower)..<file.location(at: upper), hint: hint)
+    }
+
+    /// Where byte `offset` of a literal's pattern is in the source: the lexer turned each `\/` into `/`.
+    private func sourceOffset(ofPatternOffset offset: Int, literal: SourceRange) -> Int {
+        let bytes = file.bytes
+        let end = max(literal.lowerBound.offset, literal.upperBound.offset - 1)  // before the closing `/`
+        var source = literal.lowerBound.offset + 1
+        var pattern = 0
+        while pattern < offset, source < end {
+            if bytes[source] == UInt8(ascii: "\\"), source + 1 < end {
+                if bytes[source + 1] == UInt8(ascii: "/") {
+                    source += 2
+                    pattern += 1
+                    continue
+                }
+                if pattern + 2 <= offset {
+                    source += 2
+                    pattern += 2
+                    continue
+                }
+            }
+            source += 1
+            pattern += 1
+        }
+        return min(source, max(end, literal.lowerBound.offset + 1))
     }
 }
 

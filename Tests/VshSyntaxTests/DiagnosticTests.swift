@@ -257,8 +257,34 @@ import VshSyntax
     }
 
     @Test func invalidRegex() {
-        assertDiagnostics("assert body.x matches 1️⃣/(ab/", [Expected("1️⃣", containing: "invalid regex: ")])
-        assertDiagnostics("assert body.x matches 1️⃣/[a/", [Expected("1️⃣", containing: "invalid regex: ")])
+        // The caret is on the spot inside the pattern.
+        assertDiagnostics("assert body.x matches /1️⃣(ab/", [Expected("1️⃣", "invalid regex: missing `)` for this `(`")])
+        assertDiagnostics("assert body.x matches /a1️⃣[a/", [Expected("1️⃣", "invalid regex: missing `]` for this `[`")])
+        assertDiagnostics("assert body.x matches /ab*?1️⃣*/", [Expected("1️⃣", containing: "invalid regex: `*` has nothing to repeat")])
+    }
+
+    @Test func regexesALinearMatcherCannotRunAreRefusedWhereTheyAre() {
+        let hint = "vsh matches regexes in linear time, without backtracking"
+        assertDiagnostics(#"assert body.x matches /(a)1️⃣\1/"#, [Expected("1️⃣", containing: "invalid regex: backreferences like `\\1` are not supported", hint: hint)])
+        assertDiagnostics("assert body.x matches /x1️⃣(?=y)/", [Expected("1️⃣", containing: "invalid regex: lookahead `(?=…)` is not supported", hint: hint)])
+        assertDiagnostics("assert body.x matches /y1️⃣(?<!x)/", [Expected("1️⃣", containing: "lookbehind", hint: hint)])
+        assertDiagnostics(
+            "assert body.x matches /a1️⃣{5000}/", [Expected("1️⃣", containing: "invalid regex: a repetition count is at most 1000", hint: hint)])
+        assertDiagnostics(
+            "assert body.x matches /1️⃣(((a{10}){10}){10}){11}/", [Expected("1️⃣", containing: "more than 10000 instructions", hint: hint)])
+        // `\/` is one byte of the pattern and two of the line; non-ASCII text before the spot.
+        assertDiagnostics(#"assert body.x matches /\/vé\/1️⃣\2/"#, [Expected("1️⃣", containing: "backreferences")])
+        assertDiagnostics(#"assert body.x matches /[\/]1️⃣(?>a)/"#, [Expected("1️⃣", containing: "atomic groups")])
+        // One diagnostic per line; the other lines still parse.
+        assertDiagnostics("assert body.x matches /^ok$/\nassert body.y matches /a1️⃣++/", [Expected("1️⃣", containing: "possessive")])
+    }
+
+    @Test func theRegexCaretLinesUpInThePrintedDiagnostic() throws {
+        let file = SourceFile(name: "t.vsh", text: #"assert body.message matches /^(\w+)\1$/"#)
+        let diagnostic = try #require(Parser.parse(file).diagnostics.first)
+        let printed = DiagnosticPrinter(color: false).render(diagnostic, in: file)
+        #expect(printed.contains("t.vsh:1:36: error: invalid regex: backreferences"), "\(printed)")
+        #expect(printed.contains(#"assert body.message matches /^(\w+)\1$/"#))
     }
 
     @Test func expectedAType() {
