@@ -266,7 +266,7 @@ struct RawAnswer: Sendable {
     var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// A blocking loopback client, run off the cooperative pool; every read is bounded by a
+/// A blocking loopback client, run on a thread of its own; every read is bounded by a
 /// 5 s receive timeout, so a server that fails to answer fails the test instead of hanging it.
 enum RawConnection {
     /// Sends `request` at once, then reads answers (framed by their Content-Length; `heads`
@@ -276,7 +276,9 @@ enum RawConnection {
         [RawAnswer], Bool
     ) {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            // A queue of its own, not the global one: blocked in recv, a global queue's thread
+            // is one the Swift runtime's pool (the server's responder) may be waiting for.
+            DispatchQueue(label: "raw-connection").async {
                 continuation.resume(with: Result { try exchangeBlocking(port: port, Array(request.utf8), heads: heads, readAnswers: readAnswers) })
             }
         }
@@ -300,8 +302,13 @@ enum RawConnection {
         var answers: [RawAnswer] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         /// Reads more; false when the server closed or went quiet for 5 s.
+        var failure: Int32 = 0
         func fill() -> Bool {
-            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            var count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            while count < 0 && errno == EINTR {
+                count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            }
+            if count < 0 { failure = errno }
             if count == 0 || (count < 0 && errno == ECONNRESET) { closed = true }
             if count <= 0 { return false }
             buffer += chunk[0..<count]
@@ -332,8 +339,11 @@ enum RawConnection {
             answers.append(RawAnswer(status: status, headers: headers, body: body))
             if buffer.isEmpty && !fill() { break }
         }
+        if answers.isEmpty && failure != 0 && failure != ECONNRESET { throw RecvFailure(errno: failure, sent: sent) }
         return (answers, closed)
     }
+
+    struct RecvFailure: Error { var errno: Int32; var sent: Int }
 
     /// Where `\r\n\r\n` starts, if it is there.
     static func headEnd(_ bytes: [UInt8]) -> Int? {
