@@ -13,7 +13,9 @@ Benchmarks (`--only NAME[,NAME]`, repeatable, runs a subset):
   flows       200 create+validate flows, `vsh run --transport live` against
               `vsh-sandbox serve`, beside the same flows through Plivo's Python SDK
   wrk         `vsh-sandbox serve` answering GET session under wrk, beside nginx
-              serving the same JSON body as a static file"""
+              serving the same JSON body as a static file
+  load        scripts/load.py: 20,000 checked requests (create, retrieve, list,
+              validate) over 64 connections; errors and the server's peak RSS"""
 
 import argparse
 import base64
@@ -35,7 +37,7 @@ import urllib.request
 sys.dont_write_bytecode = True
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCHMARKS = ("startup", "quickstart", "examples", "parser", "replay", "flows", "wrk")
+BENCHMARKS = ("startup", "quickstart", "examples", "parser", "replay", "flows", "wrk", "load")
 REPLAYED = 1000
 
 # The sandbox server's side of the live benchmarks.
@@ -398,6 +400,23 @@ def bench_wrk(args, rows):
                     "≥ 0.5x nginx", ratio >= 0.5))
 
 
+def bench_load(args, rows):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "load.json")
+        result = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "load.py"), "--sandbox", args.sandbox,
+                                 "--json", out], capture_output=True, text=True)
+        say(result.stdout.strip() or result.stderr.strip())
+        if not os.path.exists(out):
+            sys.exit(f"bench: scripts/load.py failed: {result.stderr.strip()}")
+        with open(out) as f:
+            figures = json.load(f)
+    peak = figures["peak_rss_kib"] / 1024 if figures["peak_rss_kib"] else float("nan")
+    rows.append(row(f"`vsh-sandbox serve`: {figures['requests']:,} checked requests over {figures['connections']} connections (scripts/load)",
+                    f"{figures['errors']} errors, {figures['requests_per_second']:,} req/s, peak RSS {peak:.1f} MiB",
+                    f"RSS after start-up {figures['rss_start_kib'] / 1024:.1f} MiB; {figures['sessions']:,} sessions kept",
+                    "0 errors, peak RSS < 64 MiB", figures["errors"] == 0 and result.returncode == 0 and peak < 64))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--vsh", required=True, help="the vsh binary (release)")
@@ -416,8 +435,8 @@ def main():
             parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; known: {', '.join(BENCHMARKS)}")
     if "parser" in only and not args.parser_benchmark:
         parser.error("parser needs --parser-benchmark PATH")
-    if only & {"flows", "wrk"} and not args.sandbox:
-        parser.error("flows and wrk need --sandbox PATH (the vsh-sandbox binary)")
+    if only & {"flows", "wrk", "load"} and not args.sandbox:
+        parser.error("flows, wrk and load need --sandbox PATH (the vsh-sandbox binary)")
     runs = 15 if args.quick else 51
     vsh = args.vsh
 
@@ -474,6 +493,9 @@ def main():
 
     if "wrk" in only:
         bench_wrk(args, rows)
+
+    if "load" in only:
+        bench_load(args, rows)
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}")
     print(f"runs per figure: {runs} (median, after one warm-up run); flows: {3 if args.quick else 5}; wrk: {1 if args.quick else 3}")

@@ -55,6 +55,15 @@ public enum SandboxError: Error, Sendable, Hashable {
     /// A known path with a method it does not take; `allowed` goes into the `Allow` header.
     case methodNotAllowed(allowed: [HTTPRequest.Method])
 
+    // Answered by the server (`vsh sandbox serve`) before a request reaches the sandbox.
+    /// Bytes the server's HTTP parser refuses: a request line that is not HTTP, a broken
+    /// chunk, a malformed header. The server closes the connection after answering.
+    case malformedRequest
+    /// Request headers over the server's limit (80 KiB for any field and for all of them).
+    case headersTooLarge
+    /// A request target that is not a path: `*` with a method other than OPTIONS, or a bare `host:port`.
+    case targetNotAPath
+
     /// The HTTP status code.
     public var status: Int {
         switch self {
@@ -62,6 +71,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .sessionNotFound, .notFound: 404
         case .methodNotAllowed: 405
         case .bodyTooLarge: 413
+        case .headersTooLarge: 431
         case .unsupportedMediaType: 415
         default: 400
         }
@@ -102,6 +112,9 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .sessionNotFound: "session not found"
         case .notFound: "not found"
         case .methodNotAllowed: "method not allowed"
+        case .malformedRequest: "request is not valid HTTP"
+        case .headersTooLarge: "request headers too large (limit 80 KiB)"
+        case .targetNotAPath: "request target must be a path"
         }
     }
 
@@ -114,6 +127,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         .bodyNotObject, .bodyNotJSON, .limitInvalid, .offsetInvalid, .statusInvalid, .timeInvalid(filter: "<filter>"),
         .timeTooOld, .advanceInvalid, .advanceTooLong, .clockAtEnd, .authenticationFailed, .sessionNotFound, .notFound,
         .methodNotAllowed(allowed: [.get, .post]), .bodyTooLarge, .unsupportedMediaType,
+        .malformedRequest, .headersTooLarge, .targetNotAPath,
     ]
 
     /// The answer: `{"api_id": …, "error": …}`; a 401 carries no `api_id`, as Plivo's may not.

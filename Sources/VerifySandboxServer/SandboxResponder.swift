@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import VerifyAPI
 import VerifySandbox
 
@@ -20,10 +21,14 @@ struct SandboxRequestContext: RequestContext {
 /// The one responder of the server: every request, whatever its path or method,
 /// goes whole to ``VerifySandbox/handle(method:target:headerFields:body:clientAddress:)``,
 /// which routes, authenticates and answers (404 and 405 included). The server adds
-/// only what needs the socket: the body-size limit (413) and the client's address.
+/// only what is HTTP's rather than the API's: the body-size limit (413), the client's
+/// address, `HEAD` (the GET answer without its body, and named in every `Allow` beside
+/// `GET`), `CONNECT` and `OPTIONS *` (405), and targets that are not paths (400).
+/// Connection management is ``HTTPFramingHandler``'s.
 ///
-/// Throws only when reading the body fails for a reason of the connection's, never
-/// for anything the client sent, so Hummingbird never answers a request with its empty 500.
+/// Throws only when reading the body fails for a reason of the connection's (it is
+/// gone), never for anything the client sent, so Hummingbird never answers a request
+/// with its empty 500.
 struct SandboxResponder: HTTPResponder {
     typealias Context = SandboxRequestContext
 
@@ -33,10 +38,18 @@ struct SandboxResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
-        let answer = try await answer(request, clientAddress: context.clientAddress)
+        var answer = try await answer(request, clientAddress: context.clientAddress)
         logger.info(
             "\(Self.logLine(method: request.method, target: request.head.path, status: answer.status, duration: ContinuousClock.now - start))"
         )
+        // Every GET endpoint takes HEAD too: the GET answer's headers, no body.
+        if answer.status == 405, let allow = answer.headerFields[.allow] {
+            answer.headerFields[.allow] = Self.allowingHead(allow)
+        }
+        if request.method == .head {
+            answer.headerFields[.contentLength] = String(answer.body.count)
+            return Response(status: HTTPResponse.Status(code: answer.status), headers: answer.headerFields, body: ResponseBody())
+        }
         return Response(
             status: HTTPResponse.Status(code: answer.status),
             headers: answer.headerFields,
@@ -44,7 +57,29 @@ struct SandboxResponder: HTTPResponder {
         )
     }
 
+    /// What the server takes on any of its resources, for a `CONNECT` or `OPTIONS *`.
+    static let serverMethods = "GET, HEAD, POST"
+
+    /// `GET, POST` → `GET, HEAD, POST`: HEAD goes wherever GET does.
+    static func allowingHead(_ allow: String) -> String {
+        var methods = allow.split(separator: ",").map { String($0.drop(while: { $0 == " " })) }
+        if let get = methods.firstIndex(of: "GET"), !methods.contains("HEAD") { methods.insert("HEAD", at: get + 1) }
+        return methods.joined(separator: ", ")
+    }
+
     private func answer(_ request: Request, clientAddress: String?) async throws -> APIResponse {
+        // Requests that are not for a resource of the sandbox: the server answers them.
+        if request.method == .connect {
+            // This server is not a proxy; the connection closes after the answer (HTTPFramingHandler).
+            return methodNotAllowedOnTheServer()
+        }
+        let target = request.head.path ?? ""
+        if !target.hasPrefix("/") {
+            // An absolute-form target (`http://host/path`) has become its path already; what is
+            // left is `*` (meant for OPTIONS only) or something that is no target at all.
+            if target == "*", request.method == .options { return methodNotAllowedOnTheServer() }
+            return sandbox.response(for: .targetNotAPath)
+        }
         // A declared length over the limit is refused before a byte of the body is read.
         if let declared = request.headers[.contentLength], let length = Int(declared), length > maxBodySize {
             return sandbox.response(for: .bodyTooLarge)
@@ -58,17 +93,26 @@ struct SandboxResponder: HTTPResponder {
         } catch is NIOTooManyBytesError {
             // A chunked body over the limit, or one longer than its Content-Length said.
             return sandbox.response(for: .bodyTooLarge)
+        } catch is HTTPParserError {
+            // A malformed chunk, or a peer that left mid-body: answered (if anyone is still
+            // there to read it), and the connection closes after (HTTPFramingHandler).
+            return sandbox.response(for: .malformedRequest)
         }
-        // Any other error reading the body is the connection's: a malformed chunk (Hummingbird
-        // answers 400 and closes) or a peer that went away (no answer can reach it).
+        // Any other error reading the body is the connection's (it is gone): no answer can reach it.
 
         return sandbox.handle(
-            method: request.method,
-            target: request.head.path ?? "",
+            method: request.method == .head ? .get : request.method,
+            target: target,
             headerFields: request.headers,
             body: Array(body.readableBytesView),
             clientAddress: clientAddress
         )
+    }
+
+    private func methodNotAllowedOnTheServer() -> APIResponse {
+        var answer = sandbox.response(for: .methodNotAllowed(allowed: []))
+        answer.headerFields[.allow] = Self.serverMethods
+        return answer
     }
 
     /// `POST /v1/Account/MA…/Verify/Session/ 202 0.412ms`: the method, the path without its

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -173,11 +174,13 @@ public struct SandboxServer: Sendable {
             sandbox: configuration.sandbox, maxBodySize: configuration.maxBodySize, logger: configuration.logger)
         let host = configuration.host
         let port = configuration.port
-        let (seconds, attoseconds) = configuration.idleTimeout.components
-        let idleTimeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let idleTimeout = configuration.idleTimeout
+        let sandbox = configuration.sandbox
         return Application(
             responder: responder,
-            server: .http1(configuration: .init(idleTimeout: idleTimeout)),
+            server: HTTPServerBuilder { responder in
+                SandboxHTTP1Channel(responder: responder, idleTimeout: idleTimeout, errorResponse: { sandbox.response(for: $0) })
+            },
             configuration: .init(address: .hostname(host, port: port), serverName: "vsh-sandbox"),
             onServerRunning: { channel in
                 let local = channel.localAddress

@@ -198,7 +198,9 @@ func tcpConnect(port: Int) -> Int32 {
 /// Sends raw bytes and reads until the server closes (5 s at most), off the cooperative pool.
 func rawExchange(port: Int, _ bytes: [UInt8], readReply: Bool = true) async throws -> String {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
+        // Its own queue (an overcommitting one): a blocked thread of the global queue may be one
+        // the Swift runtime's pool, and so the server under test, is waiting for.
+        DispatchQueue(label: "raw-exchange").async {
             let descriptor = tcpConnect(port: port)
             guard descriptor >= 0 else {
                 continuation.resume(throwing: SocketFailure())

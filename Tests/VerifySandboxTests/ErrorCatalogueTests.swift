@@ -46,8 +46,9 @@ struct ErrorCatalogueTests {
         #expect(SandboxError.methodNotAllowed(allowed: [.get]).status == 405)
         #expect(SandboxError.bodyTooLarge.status == 413)
         #expect(SandboxError.unsupportedMediaType.status == 415)
-        let clientErrors = SandboxError.catalogue.filter { ![401, 404, 405, 413, 415].contains($0.status) }
-        #expect(clientErrors.count == 26)
+        #expect(SandboxError.headersTooLarge.status == 431)
+        let clientErrors = SandboxError.catalogue.filter { ![401, 404, 405, 413, 415, 431].contains($0.status) }
+        #expect(clientErrors.count == 28)
         #expect(clientErrors.allSatisfy { $0.status == 400 })
     }
 }
