@@ -45,22 +45,30 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
 
 extension ReplSession: @unchecked Sendable {}
 
+/// A prompt session on the embedded sandbox (code 123456), reading `lines`, its history in `directory`.
+func makeReplSession(_ lines: [LineInput], directory: URL, environment: [String: String] = [:]) throws -> (ReplSession, ScriptedReader, Captured) {
+    let reader = ScriptedReader(lines)
+    let output = Captured()
+    let configuration = ReplSession.Configuration(
+        makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox(configuration: .init(authToken: nil, fixedCode: "123456"))) },
+        environment: environment, console: output.console, pager: Pager(environment: ["PAGER": ""]),
+        historyPath: directory.appendingPathComponent("history").path, now: { "2026-11-26 20:00 UTC" })
+    return (try ReplSession(configuration: configuration, reader: reader), reader, output)
+}
+
+/// A new empty folder under the temporary directory.
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("vsh-repl-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
 @Suite struct ReplSessionTests {
     func session(_ lines: [LineInput], directory: URL) throws -> (ReplSession, ScriptedReader, Captured) {
-        let reader = ScriptedReader(lines)
-        let output = Captured()
-        let configuration = ReplSession.Configuration(
-            makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox(configuration: .init(authToken: nil, fixedCode: "123456"))) },
-            environment: [:], console: output.console, pager: Pager(environment: ["PAGER": ""]),
-            historyPath: directory.appendingPathComponent("history").path, now: { "2026-11-26 20:00 UTC" })
-        return (try ReplSession(configuration: configuration, reader: reader), reader, output)
+        try makeReplSession(lines, directory: directory)
     }
 
-    func temporary() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vsh-repl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func temporary() throws -> URL { try temporaryFolder() }
 
     @Test func saveTurnsAnExplorationIntoAScriptThatPasses() async throws {
         let dir = try temporary()

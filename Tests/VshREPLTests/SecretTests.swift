@@ -10,20 +10,10 @@ import Testing
     static let token = "Zq8wVx3KpL0mN7rT2yB5cD9fG4hJ6kQ1sA0uE3iO"
 
     func session(_ lines: [LineInput], directory: URL, token: String) throws -> (ReplSession, ScriptedReader, Captured) {
-        let reader = ScriptedReader(lines)
-        let output = Captured()
-        let configuration = ReplSession.Configuration(
-            makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox(configuration: .init(authToken: nil, fixedCode: "123456"))) },
-            environment: ["PLIVO_AUTH_TOKEN": token], console: output.console, pager: Pager(environment: ["PAGER": ""]),
-            historyPath: directory.appendingPathComponent("history").path, now: { "2026-11-26 20:00 UTC" })
-        return (try ReplSession(configuration: configuration, reader: reader), reader, output)
+        try makeReplSession(lines, directory: directory, environment: ["PLIVO_AUTH_TOKEN": token])
     }
 
-    func temporary() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vsh-repl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func temporary() throws -> URL { try temporaryFolder() }
 
     @Test func theStatusLineShowsTheQueryRedacted() async throws {
         for token in [Self.token, "sandbox"] {
