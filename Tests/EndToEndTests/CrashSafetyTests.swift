@@ -52,7 +52,7 @@ import Testing
         // A kill inside the write itself (between creating `.flow.har.tmp-PID` and renaming
         // it) can leave the temporary file; the previous cassette is whole either way. The
         // next write of the same cassette removes temporaries whose process is gone.
-        try SandboxProcess.withServer(["--otp", LiveTransportTests.code]) { url in
+        try SandboxProcess.withServer(["--otp", LiveTransportTests.code, "--token", CassetteTests.token]) { url in
             let dir = try VshProcess.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: dir) }
             let script = try dir.write("flow.vsh", CassetteTests.script)
