@@ -26,6 +26,10 @@ struct Failure: Error {
         case dropped(server: String)
         case tooLarge(Int)
         case notHTTP(server: String, detail: String)
+        /// A success (2xx) whose body is not JSON: the Verify API answers every success in
+        /// JSON, so the body was cut short or came from something else (a captive portal, a
+        /// misrouted proxy). `answer`: `200 OK`, with the Content-Type when it is not JSON's.
+        case notJSON(server: String, answer: String, detail: String)
         case proxy(detail: String)
         case cancelled
         case shutDown
@@ -63,7 +67,7 @@ struct Failure: Error {
     /// Failures after the request may have been sent: the server may have acted on it.
     private var isAmbiguous: Bool {
         switch reason {
-        case .dropped, .requestTimeout, .tooLarge, .notHTTP: true
+        case .dropped, .requestTimeout, .tooLarge, .notHTTP, .notJSON: true
         default: false
         }
     }
@@ -98,6 +102,8 @@ struct Failure: Error {
             TransportError(.invalidResponse, "the answer from \(server) is larger than \(Failure.bytes(limit)); vsh reads at most that much")
         case .notHTTP(let server, let detail):
             TransportError(.invalidResponse, "\(server) did not answer with valid HTTP (\(detail))")
+        case .notJSON(let server, let answer, let detail):
+            TransportError(.invalidResponse, "the answer from \(server) (\(answer)) is not JSON: \(detail)")
         case .proxy(let detail):
             TransportError(.connection, detail)
         case .cancelled:
@@ -168,7 +174,7 @@ struct Failure: Error {
         case let error as HTTPParserError:
             // The connection closed in the middle of an answer.
             if error == .invalidEOFState { return .dropped(server: server) }
-            return .notHTTP(server: server, detail: String(describing: error))
+            return .notHTTP(server: server, detail: parserDetail(error))
         default:
             if let known = reason(socketError: error, server: proxy == nil ? server : hop, connectTimeout: connectTimeout) { return known }
             return .other(server: server, detail: String(describing: error))
@@ -195,6 +201,23 @@ struct Failure: Error {
             }
         }
         return nil
+    }
+
+    /// What was wrong with the bytes, in words (NIO's own texts name its parser's states:
+    /// "invalid character in chunk size header").
+    static func parserDetail(_ error: HTTPParserError) -> String {
+        switch error {
+        case .invalidConstant, .invalidVersion: "its first line is not an HTTP status line"
+        case .invalidStatus: "a status line without a valid status code"
+        case .invalidChunkSize: "a chunk size that is not a hexadecimal number"
+        case .invalidContentLength: "a Content-Length that is not a number"
+        case .unexpectedContentLength: "a Content-Length beside Transfer-Encoding: chunked"
+        case .invalidHeaderToken, .invalidCharactersUsed: "an invalid character in a header"
+        case .headerOverflow: "headers too large"
+        case .lfExpected: "a line not ended by CRLF"
+        case .trailingGarbage, .closedConnection: "bytes after the end of the answer"
+        default: String(describing: error)
+        }
     }
 
     /// BoringSSL's error lists are long; keep the reason names (`CERTIFICATE_VERIFY_FAILED`).

@@ -239,6 +239,7 @@ public final class LiveTransport: Transport {
         let client = client
         let prepared = request
         let limit = configuration.maxResponseBytes
+        let server = configuration.baseURL.hostAndPort
         let timeout = configuration.requestTimeout
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         do {
@@ -256,11 +257,35 @@ public final class LiveTransport: Transport {
                     guard bytes.count + buffer.readableBytes <= limit else { throw Failure(.tooLarge(limit)) }
                     bytes.append(contentsOf: buffer.readableBytesView)
                 }
-                return APIResponse(status: Int(response.status.code), headerFields: fields, body: bytes)
+                let answer = APIResponse(status: Int(response.status.code), headerFields: fields, body: bytes)
+                if let problem = LiveTransport.notJSON(answer) { throw Failure(.notJSON(server: server, answer: problem.answer, detail: problem.detail)) }
+                return answer
             }
         } catch {
             throw Failure.classify(error, server: configuration.baseURL, proxy: proxy, connectTimeout: configuration.connectTimeout, requestTimeout: timeout)
         }
+    }
+
+    /// Why a success is not one: a 2xx whose body is there and is not JSON (the Verify API
+    /// answers every success in JSON; a body cut short, which an HTTP/1.0 answer delimited by
+    /// the connection's close cannot tell, ends here too). Error statuses stay answers
+    /// whatever their body (a proxy's HTML error page): the status is the news.
+    static func notJSON(_ response: APIResponse) -> (answer: String, detail: String)? {
+        guard response.isSuccess, !response.body.isEmpty, response.json == nil else { return nil }
+        let detail: String
+        do {
+            _ = try JSONValue(parsing: response.body)
+            return nil
+        } catch {
+            detail = error.description
+        }
+        var answer = response.statusLine
+        if let type = response.headerFields[.contentType], !type.lowercased().contains("json") {
+            // Bounded and printable: the header is the server's.
+            let shown = String(type.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }.prefix(60).map(Character.init))
+            if !shown.isEmpty { answer += ", Content-Type \(shown)" }
+        }
+        return (answer, detail)
     }
 
     /// Runs `body`, or throws ``Failure/Reason/requestTimeout`` once `timeout` has passed

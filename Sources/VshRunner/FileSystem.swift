@@ -183,7 +183,26 @@ public enum FileSystem {
             _ = fsync(directoryFD)
             close(directoryFD)
         }
+        removeAbandonedTemporaries(of: name, in: directory)
         return nil
+    }
+
+    /// Deletes `.NAME.tmp-PID` files beside `NAME` whose process is gone: what a write killed
+    /// between creating its temporary file and renaming it leaves (`kill -9`, a power cut).
+    /// Such a file never stood for the real one, which stayed whole; nothing reads it. A
+    /// running process's is left alone (it may be writing now), and so is anything else.
+    static func removeAbandonedTemporaries(of name: String, in directory: String) {
+        guard let folder = opendir(directory) else { return }
+        defer { closedir(folder) }
+        let prefix = ".\(name).tmp-"
+        var abandoned: [String] = []
+        // Bounded: one pass over the folder's entries.
+        while let entry = readdir(folder) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard entryName.hasPrefix(prefix), let pid = Int32(entryName.dropFirst(prefix.count)), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH { abandoned.append(entryName) }
+        }
+        for entryName in abandoned { unlink(directory + "/" + entryName) }
     }
 
     /// `permission denied`, from `errno`.

@@ -4,8 +4,10 @@
 Usage: pty_drive.py STEPS_JSON -- PROGRAM [ARGS...]
 STEPS_JSON is a list of steps; each step is {"send": TEXT} (keystrokes: "\t" is Tab,
 "\x03" Ctrl-C, "\x04" Ctrl-D, "\x1b[A" Up) optionally with "wait": TEXT (wait until
-the transcript holds TEXT after the keystrokes, 10 s at most) or "pause": SECONDS.
-Prints one JSON object: {"transcript": …, "status": exit code or null, "timed_out": …}.
+the transcript holds TEXT after the keystrokes, 10 s at most) or "pause": SECONDS; or
+{"kill": SIGNAL} (a number: sends that signal to the program, as `kill -9` would).
+Prints one JSON object: {"transcript": …, "status": exit code or null, "timed_out": …};
+a program ended by a signal has the signal's number negated as its status (-9).
 The environment is passed on; TERM is set to xterm and the window to 100x40.
 """
 import fcntl
@@ -49,7 +51,10 @@ def main():
     timed_out = False
     read_for(10, until="> ")
     for step in steps:
-        os.write(fd, step["send"].encode())
+        if "kill" in step:
+            os.kill(pid, int(step["kill"]))
+        if "send" in step:
+            os.write(fd, step["send"].encode())
         if "wait" in step:
             if not read_for(10, until=step["wait"]):
                 timed_out = True

@@ -233,6 +233,50 @@ import VerifyAPI
         }
     }
 
+    @Test func theCapHoldsForABodyDelimitedByClose() async throws {
+        // No Content-Length to refuse up front: the cap is counted while reading.
+        let big = [UInt8](repeating: UInt8(ascii: "a"), count: 64 * 1024)
+        let server = try await ScriptedServer.start(answering: .raw(Array("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n".utf8) + big, close: true))
+        let error = try await withLive(server, { $0.maxResponseBytes = 1024 }) { transport, _ in
+            await transportError { () async throws(TransportError) in try await transport.send(Self.get) }
+        }
+        #expect(error?.kind == .invalidResponse)
+        #expect(error?.message == "the answer from 127.0.0.1:\(server.port) is larger than 1 KiB; vsh reads at most that much")
+    }
+
+    @Test func anHTTP10AnswerDelimitedByCloseIsReadWhole() async throws {
+        let server = try await ScriptedServer.start(answering: .raw(Array("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"ok\":true}".utf8), close: true))
+        let response = try await withLive(server) { transport, _ in try await transport.send(Self.get) }
+        #expect(response.status == 200)
+        #expect(response.json?["ok"] == .bool(true))
+    }
+
+    @Test(arguments: [
+        ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 6\r\n\r\n<html>", "(200 OK, Content-Type text/html) is not JSON: invalid JSON at byte 0: unexpected character"),
+        ("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"api_id\":\"", "(202 Accepted) is not JSON: invalid JSON at byte 11: unterminated string"),
+        ("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"api_id\":", "(200 OK) is not JSON: invalid JSON at byte 10: unexpected end of input"),
+    ])
+    func aSuccessWhoseBodyIsNotJSONIsAnInvalidResponse(raw: String, message: String) async throws {
+        let server = try await ScriptedServer.start(answering: .raw(Array(raw.utf8), close: true))
+        let error = try await withLive(server) { transport, _ in
+            await transportError { () async throws(TransportError) in try await transport.send(Self.create) }
+        }
+        #expect(error?.kind == .invalidResponse)
+        #expect(error?.message == "the answer from 127.0.0.1:\(server.port) \(message)")
+        #expect(error?.notes == ["the request may have reached the server; vsh does not send a create or validate twice"])
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func aGarbageChunkSizeIsNamed() async throws {
+        let raw = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
+        let server = try await ScriptedServer.start(answering: .raw(Array(raw.utf8), close: false))
+        let error = try await withLive(server) { transport, _ in
+            await transportError { () async throws(TransportError) in try await transport.send(Self.get) }
+        }
+        #expect(error?.kind == .invalidResponse)
+        #expect(error?.message == "127.0.0.1:\(server.port) did not answer with valid HTTP (a chunk size that is not a hexadecimal number)")
+    }
+
     @Test func theDefaultCapIsOneMebibyte() {
         #expect(LiveTransport.Configuration().maxResponseBytes == 1_048_576)
         #expect(Failure.bytes(1 << 20) == "1 MiB")
