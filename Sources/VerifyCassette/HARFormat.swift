@@ -278,7 +278,12 @@ public enum HARFormat {
         /// `https://api.plivo.com/v1/x/?a=1` → (`/v1/x/`, [a=1]); a URL without a scheme is taken as a path.
         static func split(url: String) -> (path: String, query: [QueryItem]) {
             var rest = Substring(url)
-            if let scheme = rest.firstRange(of: "://") {
+            // Absolute only when the text starts with a scheme: a `://` later on is part of
+            // the path (`/x/http://y`), or a path written back would read as another one.
+            if let scheme = rest.firstRange(of: "://"), rest.startIndex < scheme.lowerBound,
+                rest[..<scheme.lowerBound].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }),
+                rest.first?.isLetter == true
+            {
                 rest = rest[scheme.upperBound...]
                 rest = rest[(rest.firstIndex(of: "/") ?? rest.endIndex)...]
             }

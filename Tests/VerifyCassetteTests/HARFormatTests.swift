@@ -88,4 +88,16 @@ import Testing
         #expect(exchange.response.body == "{\"ok\":true}")
         #expect(exchange.duration == .milliseconds(12) + .microseconds(500))
     }
+
+    /// Found by FuzzHAR: a path holding `http://` read back as another URL once written
+    /// without a base URL, so the round trip was not a fixed point.
+    @Test func aPathHoldingASchemeRoundTrips() throws {
+        let text = #"{"log": {"version": "1.2", "entries": [{"startedDateTime": "2025-01-15T10:00:00Z", "time": 1, "request": {"method": "GET", "url": "/v1/x/63f1ehttp://127.0.0.1:1/v1/y/", "headers": []}, "response": {"status": 200, "headers": [], "content": {"mimeType": "application/json", "text": "{}"}}}]}}"#
+        let first = try HARFormat.decode(Array(text.utf8))
+        #expect(first.exchanges.first?.request.path == "/v1/x/63f1ehttp://127.0.0.1:1/v1/y/")
+        let written = HARFormat.encode(first)
+        let second = try HARFormat.decode(written)
+        #expect(second.exchanges.first?.request.path == "/v1/x/63f1ehttp://127.0.0.1:1/v1/y/")
+        #expect(HARFormat.encode(second) == written)
+    }
 }
