@@ -285,20 +285,7 @@ final class StalledListener {
     let port: Int
 
     init() throws {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) } }
-        guard bound == 0, listen(socketFD, 16) == 0 else {
-            Glibc.close(socketFD)
-            throw POSIXError(.EADDRNOTAVAIL)
-        }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) } }
-        fd = socketFD
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (fd, port) = try listenOnLoopback()
     }
 
     func close() {
