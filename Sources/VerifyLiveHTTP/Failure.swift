@@ -99,7 +99,7 @@ struct Failure: Error {
         case .dropped(let server):
             TransportError(.connection, "connection to \(server) closed before the answer was complete")
         case .tooLarge(let limit):
-            TransportError(.invalidResponse, "the answer from \(server) is larger than \(Failure.bytes(limit)); vsh reads at most that much")
+            TransportError(.invalidResponse, "the answer from \(server) is larger than \(ByteCount.text(limit)); vsh reads at most that much")
         case .notHTTP(let server, let detail):
             TransportError(.invalidResponse, "\(server) did not answer with valid HTTP (\(detail))")
         case .notJSON(let server, let answer, let detail):
@@ -239,10 +239,4 @@ struct Failure: Error {
         return millis % 1000 == 0 ? "\(millis / 1000) s" : "\(Double(millis) / 1000) s"
     }
 
-    /// `1 MiB`, `64 KiB`, `100 bytes`.
-    static func bytes(_ count: Int) -> String {
-        if count >= 1 << 20, count % (1 << 20) == 0 { return "\(count >> 20) MiB" }
-        if count >= 1 << 10, count % (1 << 10) == 0 { return "\(count >> 10) KiB" }
-        return "\(count) bytes"
-    }
 }

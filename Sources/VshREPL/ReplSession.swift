@@ -140,7 +140,7 @@ public final class ReplSession {
         for statement in script.statements { checker.check(statement, into: &findings) }
         let problems = (parseErrors + findings).sorted { $0.range.lowerBound < $1.range.lowerBound }
         guard problems.isEmpty else {
-            for problem in problems { console.err(printer.render(problem, in: file)) }
+            console.err(printer.render(problems, in: file))
             return
         }
         let box = UncheckedBox(interpreter)

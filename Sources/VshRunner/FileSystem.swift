@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import VerifyAPI
 import VerifyCassette
 
 /// The few file operations vsh needs, on POSIX calls directly: Foundation would
@@ -78,7 +79,7 @@ public enum FileSystem {
             switch self {
             case .missing: "no such file"
             case .directory: "a folder, not a file"
-            case .tooLarge(let limit): "larger than \(FileSystem.describeSize(limit)), the most \(what) may be"
+            case .tooLarge(let limit): "larger than \(ByteCount.text(limit)), the most \(what) may be"
             case .unreadable(let reason): "cannot read it: \(reason)"
             }
         }
@@ -120,13 +121,6 @@ public enum FileSystem {
             guard bytes.count + count <= limit else { return .failure(.tooLarge(limit: limit)) }
             bytes += buffer[0..<count]
         }
-    }
-
-    /// `16 MiB`, `64 KiB`, `100 bytes`.
-    public static func describeSize(_ bytes: Int) -> String {
-        if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
-        if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
-        return "\(bytes) bytes"
     }
 
     /// Writes every byte, retrying short writes and interrupted calls.

@@ -279,7 +279,7 @@ import VerifyAPI
 
     @Test func theDefaultCapIsOneMebibyte() {
         #expect(LiveTransport.Configuration().maxResponseBytes == 1_048_576)
-        #expect(Failure.bytes(1 << 20) == "1 MiB")
+        #expect(ByteCount.text(1 << 20) == "1 MiB")
     }
 
     @Test func httpsToAPlainServerIsATLSFailure() async throws {
@@ -360,8 +360,8 @@ import VerifyAPI
         #expect(Failure.seconds(.seconds(30)) == "30 s")
         #expect(Failure.seconds(.milliseconds(300)) == "0.3 s")
         #expect(Failure.seconds(.milliseconds(2500)) == "2.5 s")
-        #expect(Failure.bytes(64 * 1024) == "64 KiB")
-        #expect(Failure.bytes(1000) == "1000 bytes")
+        #expect(ByteCount.text(64 * 1024) == "64 KiB")
+        #expect(ByteCount.text(1000) == "1000 bytes")
     }
 
     @Test func anUnknownHostIsADNSFailureAndNotRetried() async throws {
