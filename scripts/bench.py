@@ -263,7 +263,7 @@ base_url, auth_id, auth_token, otp, count = sys.argv[1], sys.argv[2], sys.argv[3
 plivo.rest.client.PLIVO_API_BASE_URI = base_url + "/v1/Account"
 sessions = plivo.RestClient(auth_id, auth_token).verify_session
 for i in range(count):
-    created = sessions.create(recipient="+1415555%04d" % i)
+    created = sessions.create(recipient="+1212%07d" % i)  # never a test number (555 01xx)
     assert created.message == "Session initiated", created.message
     validated = sessions.validate(session_uuid=created.session_uuid, otp=otp)
     assert validated.message == "session validated successfully.", validated.message
@@ -309,7 +309,7 @@ def bench_replay(args, rows):
 def vsh_flows_script(count):
     lines = []
     for i in range(count):
-        lines += [f"session create recipient=+1415555{i:04d}", "assert status == 202", "validate $otp", "assert status == 200"]
+        lines += [f"session create recipient=+1212{i:07d}", "assert status == 202", "validate $otp", "assert status == 200"]
     return "\n".join(lines) + "\n"
 
 

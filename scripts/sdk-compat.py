@@ -341,7 +341,8 @@ def validate_openapi(url, token, checks):
     conforms(one, "post", *call("POST", f"{base}{uuid}/", {"otp": "000000"}))
     conforms("/__sandbox/outbox", "get", *call("GET", "/__sandbox/outbox", authorized=False))
     conforms("/__sandbox/clock", "get", *call("GET", "/__sandbox/clock", authorized=False))
-    conforms("/__sandbox/clock", "post", *call("POST", "/__sandbox/clock", {"advance": "soon"}, authorized=False))
+    conforms("/__sandbox/clock", "post", *call("POST", "/__sandbox/clock", {"advance": "soon"}))
+    conforms("/__sandbox/clock", "post", *call("POST", "/__sandbox/clock", {"advance": "1m"}, authorized=False))
 
 
 def stage_two(args):

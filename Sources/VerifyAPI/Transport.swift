@@ -16,7 +16,7 @@ public protocol Transport: Sendable {
     func send(_ request: APIRequest) async throws(TransportError) -> APIResponse
 
     /// Waits. Virtual transports (sandbox, replay) move their clock and return at once.
-    func sleep(for duration: Duration) async throws(TransportError)
+    func sleep(for duration: Duration, as credentials: Credentials?) async throws(TransportError)
 
     /// The one-time code delivered for a session: from the sandbox's outbox,
     /// the recording, the environment or the person at the keyboard.

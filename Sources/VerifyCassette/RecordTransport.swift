@@ -66,8 +66,8 @@ public final class RecordTransport: Transport {
         return response
     }
 
-    public func sleep(for duration: Duration) async throws(TransportError) {
-        try await inner.sleep(for: duration)
+    public func sleep(for duration: Duration, as credentials: Credentials?) async throws(TransportError) {
+        try await inner.sleep(for: duration, as: credentials)
         state.withLock { $0.sleeps += 1 }
     }
 

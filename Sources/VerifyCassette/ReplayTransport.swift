@@ -72,7 +72,7 @@ public final class ReplayTransport: Transport {
 
     /// Replay's clock is virtual: a `sleep` is instant. It moves the flow on: reads
     /// recorded after it answer from now on.
-    public func sleep(for duration: Duration) async throws(TransportError) {
+    public func sleep(for duration: Duration, as credentials: Credentials?) async throws(TransportError) {
         state.withLock { $0.sleeps += 1 }
     }
 

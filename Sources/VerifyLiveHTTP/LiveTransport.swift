@@ -141,13 +141,17 @@ public final class LiveTransport: Transport {
         }
     }
 
-    /// Waits for real; against a vsh sandbox server, moves its virtual clock instead.
-    public func sleep(for duration: Duration) async throws(TransportError) {
+    /// Waits for real; against a vsh sandbox server, moves the virtual clock of the
+    /// caller's account instead (the server changes an account's clock only for its
+    /// credentials).
+    public func sleep(for duration: Duration, as credentials: Credentials?) async throws(TransportError) {
         if configuration.virtualTimeOnSandbox, await isSandboxServer() {
             let body = JSONValue.object(["advance": .string(DurationText.format(duration))]).compactText
+            var headers = LiveTransport.jsonHeaders(body: true)
+            if let authorization = credentials?.basicAuthorization { headers[.authorization] = authorization }
             let response: APIResponse
             do {
-                response = try await exchange(method: .post, target: "/__sandbox/clock", headerFields: LiveTransport.jsonHeaders(body: true), body: body)
+                response = try await exchange(method: .post, target: "/__sandbox/clock", headerFields: headers, body: body)
             } catch {
                 throw error.transportError(attempts: 1, unsafeToRepeat: false)
             }

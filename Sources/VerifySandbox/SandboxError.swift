@@ -23,6 +23,10 @@ public enum SandboxError: Error, Sendable, Hashable {
     case codeLengthInvalid
     case dtmfInvalid
     case urlInvalid
+    /// A recipient that cannot receive messages (the test outcome `invalid-number`).
+    case recipientUnreachable
+    /// A resend past ``VerifySandbox/Configuration/maxDeliveryAttempts`` attempts on one session.
+    case tooManyDeliveryAttempts
     /// A text parameter given a number, a boolean, an array or an object.
     case notAString(parameter: String)
     /// A body key or query name the endpoint does not take.
@@ -50,6 +54,8 @@ public enum SandboxError: Error, Sendable, Hashable {
     case clockAtEnd
 
     case authenticationFailed
+    /// An out-of-band change (clock, reset, faults…) sent without an account's credentials.
+    case accountRequired
     case sessionNotFound
     case notFound
     /// A known path with a method it does not take; `allowed` goes into the `Allow` header.
@@ -67,12 +73,13 @@ public enum SandboxError: Error, Sendable, Hashable {
     /// The HTTP status code.
     public var status: Int {
         switch self {
-        case .authenticationFailed: 401
+        case .authenticationFailed, .accountRequired: 401
         case .sessionNotFound, .notFound: 404
         case .methodNotAllowed: 405
         case .bodyTooLarge: 413
         case .headersTooLarge: 431
         case .unsupportedMediaType: 415
+        case .tooManyDeliveryAttempts: 429
         default: 400
         }
     }
@@ -94,6 +101,8 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .codeLengthInvalid: "code_length must be an integer from 4 to 8"
         case .dtmfInvalid: "dtmf must be an integer"
         case .urlInvalid: "url must be an http or https URL"
+        case .recipientUnreachable: "invalid destination number"
+        case .tooManyDeliveryAttempts: "maximum delivery attempts reached for this session"
         case .notAString(let parameter): "\(parameter) must be a string"
         case .unknownParameter(let name): "unknown parameter: \(name)"
         case .bodyNotObject: "request body must be a JSON object"
@@ -109,6 +118,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .advanceTooLong: "advance must be at most \(DurationText.maximumText)"
         case .clockAtEnd: "the clock cannot pass \(Timestamp.latest.iso8601)"
         case .authenticationFailed: "authentication failed"
+        case .accountRequired: "this change needs an account: send its auth_id and token with HTTP Basic auth"
         case .sessionNotFound: "session not found"
         case .notFound: "not found"
         case .methodNotAllowed: "method not allowed"
@@ -123,9 +133,9 @@ public enum SandboxError: Error, Sendable, Hashable {
     public static let catalogue: [SandboxError] = [
         .incorrectOTP, .sessionExpired, .tooManyAttempts, .alreadyVerified, .otpRequired, .otpNotDigits,
         .sessionUUIDMismatch, .recipientRequired, .recipientInvalid, .channelInvalid, .methodInvalid,
-        .codeLengthInvalid, .dtmfInvalid, .urlInvalid, .notAString(parameter: "<name>"), .unknownParameter("<name>"),
+        .codeLengthInvalid, .dtmfInvalid, .urlInvalid, .recipientUnreachable, .tooManyDeliveryAttempts, .notAString(parameter: "<name>"), .unknownParameter("<name>"),
         .bodyNotObject, .bodyNotJSON, .limitInvalid, .offsetInvalid, .statusInvalid, .timeInvalid(filter: "<filter>"),
-        .timeTooOld, .advanceInvalid, .advanceTooLong, .clockAtEnd, .authenticationFailed, .sessionNotFound, .notFound,
+        .timeTooOld, .advanceInvalid, .advanceTooLong, .clockAtEnd, .authenticationFailed, .accountRequired, .sessionNotFound, .notFound,
         .methodNotAllowed(allowed: [.get, .post]), .bodyTooLarge, .unsupportedMediaType,
         .malformedRequest, .headersTooLarge, .targetNotAPath,
     ]
@@ -134,7 +144,7 @@ public enum SandboxError: Error, Sendable, Hashable {
     func response(apiID: String) -> APIResponse {
         var fields = HTTPFields()
         switch self {
-        case .authenticationFailed:
+        case .authenticationFailed, .accountRequired:
             fields[.wwwAuthenticate] = "Basic realm=\"vsh sandbox\""
             return APIResponse(status: status, json: .object(["error": .string(text)]), headerFields: fields)
         case .methodNotAllowed(let allowed):

@@ -1,27 +1,26 @@
 import VerifyAPI
 
-/// Everything the sandbox remembers, and the operations on it.
+/// Everything the sandbox remembers: its accounts, one per auth_id, and the operations on them.
 ///
 /// A plain value: ``VerifySandbox`` keeps it behind a mutex and runs one
 /// operation at a time, so each one sees and leaves a consistent state.
 struct SandboxState: Sendable {
     let configuration: VerifySandbox.Configuration
-    /// The virtual clock; it only moves forward.
+    /// Where a new account's clock starts; moved, with every account's, by ``advanceAll(by:)``.
     var now: Timestamp
+    /// For the `api_id` of answers that belong to no account (a 404 path, a 401).
     var random: SandboxRandom
-    /// The app of sessions created without `app_uuid`, fixed for the sandbox's life.
-    let defaultAppUUID: String
-    /// In creation order, so newest first is the reverse.
-    var sessions: [SessionRecord] = []
-    /// Lower-case session uuid to its index in `sessions`.
-    var indexByUUID: [String: Int] = [:]
-    /// In send order.
-    var outbox: [OutboxMessage] = []
+    var accounts: [String: SandboxAccount] = [:]
+    /// Auth_ids in the order the sandbox first saw them.
+    var accountOrder: [String] = []
+    /// Lower-case session uuid to the auth_id that owns it (uuids are unique sandbox-wide).
+    var accountOfSession: [String: String] = [:]
 
     /// A success, as JSON still to be written (outside the lock).
     struct Reply {
         let status: Int
         let json: JSONValue
+        var headerFields: [(String, String)] = []
     }
 
     /// A refusal, with the `api_id` drawn for it under the lock.
@@ -34,122 +33,73 @@ struct SandboxState: Sendable {
         self.configuration = configuration
         now = configuration.startTime ?? Timestamp.now()
         random = SandboxRandom(seed: configuration.seed)
-        defaultAppUUID = random.uuid()
     }
 
-    /// Moves the clock forward; a negative duration is ignored, as time never goes back.
-    /// Refuses a step past ``Timestamp/latest`` and leaves the clock where it was.
-    mutating func advance(by duration: Duration) throws(SandboxError) {
+    /// The account of `authID`, made on first sight with its clock at the sandbox's.
+    mutating func withAccount<T>(_ authID: String, _ body: (inout SandboxAccount) throws(SandboxError) -> T) throws(SandboxError) -> T {
+        if accounts[authID] == nil {
+            accounts[authID] = SandboxAccount(authID: authID, now: now, seed: configuration.seed)
+            accountOrder.append(authID)
+        }
+        return try body(&accounts[authID]!)
+    }
+
+    /// Moves the sandbox's clock and every account's; refused (nothing moves) when any would pass ``Timestamp/latest``.
+    mutating func advanceAll(by duration: Duration) throws(SandboxError) {
         guard duration > .zero else { return }
+        guard now.adding(duration) != nil, accounts.values.allSatisfy({ $0.now.adding(duration) != nil }) else { throw .clockAtEnd }
+        try? advanceBase(by: duration)
+        for authID in accountOrder { try? accounts[authID]!.advance(by: duration) }
+    }
+
+    private mutating func advanceBase(by duration: Duration) throws(SandboxError) {
         guard let moved = now.adding(duration) else { throw .clockAtEnd }
         now = moved
     }
 
-    func messages(sessionUUID: String? = nil, recipient: String? = nil) -> [OutboxMessage] {
-        outbox.filter { message in
-            (sessionUUID.map { message.sessionUUID == $0.lowercased() } ?? true)
-                && (recipient.map { message.recipient == PhoneNumber.filterForm($0) } ?? true)
+    /// Every account that exists, in the order first seen.
+    var allAccounts: [SandboxAccount] { accountOrder.map { accounts[$0]! } }
+
+    func messages(sessionUUID: String? = nil, recipient: String? = nil, account authID: String? = nil) -> [OutboxMessage] {
+        if let sessionUUID {
+            guard let owner = accountOfSession[sessionUUID.lowercased()], authID == nil || authID == owner else { return [] }
+            return accounts[owner]!.messages(sessionUUID: sessionUUID, recipient: recipient)
         }
+        if let authID { return accounts[authID]?.messages(recipient: recipient) ?? [] }
+        return allAccounts.flatMap { $0.messages(recipient: recipient) }
     }
 
     // MARK: - The Verify endpoints
 
-    /// `POST /v1/Account/{account}/Verify/Session/`
-    mutating func createSession(account: String, body: RequestBody, clientAddress: String?) throws(SandboxError) -> Reply {
+    mutating func createSession(account authID: String, body: RequestBody, clientAddress: String?) throws(SandboxError) -> Reply {
         let parameters = try SessionParameters(body: body.json())
-        let uuid = random.uuid()
-        let appUUID = parameters.appUUID ?? defaultAppUUID
-        let code = configuration.fixedCode ?? random.digits(parameters.codeLength)
-        let record = SessionRecord(
-            sequence: sessions.count,
-            uuid: uuid,
-            account: account,
-            appUUID: appUUID,
-            alias: appUUID.lowercased() == defaultAppUUID ? SessionRecord.defaultAlias : "",
-            recipient: parameters.recipient,
-            channel: parameters.channel,
-            locale: parameters.locale,
-            brandName: parameters.brandName,
-            appHash: parameters.appHash,
-            callbackURL: parameters.url,
-            callbackMethod: parameters.method,
-            dtmf: parameters.dtmf,
-            fraudCheck: parameters.fraudCheck,
-            code: code,
-            requestorIP: clientAddress ?? "127.0.0.1",
-            countryISO2: PhoneNumber.countryISO2(ofDigits: parameters.recipient),
-            attemptUUID: random.uuid(),
-            createdAt: now,
-            expiresAt: now.advanced(by: configuration.codeLifetime)
-        )
-        indexByUUID[uuid] = sessions.count
-        sessions.append(record)
-        outbox.append(
-            OutboxMessage(sessionUUID: uuid, recipient: record.recipient, channel: record.channel, code: code, sentAt: now))
-        return Reply(
-            status: 202,
-            json: .object(["api_id": .string(random.uuid()), "message": "Session initiated", "session_uuid": .string(uuid)]))
-    }
-
-    /// `GET /v1/Account/{account}/Verify/Session/{uuid}/`
-    mutating func retrieveSession(account: String, uuid: String) throws(SandboxError) -> Reply {
-        let record = try session(account: account, uuid: uuid)
-        return Reply(status: 200, json: .object([(key: "api_id", value: .string(random.uuid()))] + record.fields(at: now)))
-    }
-
-    /// `GET /v1/Account/{account}/Verify/Session/?filters`
-    mutating func listSessions(account: String, path: String, query: [QueryItem]) throws(SandboxError) -> Reply {
-        let list = try SessionListQuery(query: query, now: now)
-        let matching = sessions.reversed().filter { $0.account == account && list.matches($0, at: now) }
-        let page = list.page(of: matching, path: path)
-        let meta = JSONValue.object([
-            "limit": .number(Double(list.limit)), "offset": .number(Double(list.offset)),
-            "next": page.next.map(JSONValue.string) ?? .null, "previous": page.previous.map(JSONValue.string) ?? .null,
-        ])
-        return Reply(
-            status: 200,
-            json: .object([
-                "api_id": .string(random.uuid()), "meta": meta,
-                "sessions": .array(page.items.map { .object($0.fields(at: now)) }),
-            ]))
-    }
-
-    /// `POST /v1/Account/{account}/Verify/Session/{uuid}/`
-    ///
-    /// Checks in order: the session exists, the body is well formed (neither
-    /// counts as an attempt), the session is not verified, not expired and not
-    /// locked out; then the attempt is counted and the code judged.
-    mutating func validateSession(account: String, uuid: String, body: RequestBody) throws(SandboxError) -> Reply {
-        let record = try session(account: account, uuid: uuid)
-        let submission = try OTPSubmission(body: body.json(), pathUUID: record.uuid)
-        switch record.status(at: now) {
-        case .verified: throw .alreadyVerified
-        case .expired: throw .sessionExpired
-        case .inProgress: break
+        let configuration = configuration
+        let (reply, session) = try withAccount(authID) { account throws(SandboxError) in
+            try account.createSession(parameters, configuration: configuration, clientAddress: clientAddress)
         }
-        guard record.validationAttempts < configuration.maxAttempts else { throw .tooManyAttempts }
-        let index = indexByUUID[record.uuid]!
-        sessions[index].validationAttempts += 1
-        guard submission.matches(record.code) else { throw .incorrectOTP }
-        sessions[index].verifiedAt = now
-        return Reply(
-            status: 200,
-            json: .object([
-                "api_id": .string(random.uuid()), "message": "session validated successfully.",
-                "session_uuid": .string(record.uuid),
-            ]))
+        accountOfSession[session.uuid] = authID
+        return reply
     }
 
-    /// The session of that uuid (any case) created under `account`.
-    func session(account: String, uuid: String) throws(SandboxError) -> SessionRecord {
-        guard let index = indexByUUID[uuid.lowercased()], sessions[index].account == account else { throw .sessionNotFound }
-        return sessions[index]
+    mutating func retrieveSession(account authID: String, uuid: String) throws(SandboxError) -> Reply {
+        try withAccount(authID) { account throws(SandboxError) in try account.retrieveSession(uuid: uuid) }
+    }
+
+    mutating func listSessions(account authID: String, path: String, query: [QueryItem]) throws(SandboxError) -> Reply {
+        try withAccount(authID) { account throws(SandboxError) in try account.listSessions(path: path, query: query) }
+    }
+
+    mutating func validateSession(account authID: String, uuid: String, body: RequestBody) throws(SandboxError) -> Reply {
+        let maxAttempts = configuration.maxAttempts
+        return try withAccount(authID) { account throws(SandboxError) in
+            try account.validateSession(uuid: uuid, body: body, maxAttempts: maxAttempts)
+        }
     }
 
     // MARK: - Out of band
 
-    /// `GET /__sandbox/outbox[?session_uuid=…][&recipient=…]`
-    func outboxResponse(query: [QueryItem]) throws(SandboxError) -> Reply {
+    /// `GET /__sandbox/outbox[?session_uuid=…][&recipient=…]`: the caller's account's, or every account's.
+    func outboxResponse(query: [QueryItem], caller: OutOfBandCaller) throws(SandboxError) -> Reply {
         var sessionUUID: String?
         var recipient: String?
         for item in query {
@@ -159,23 +109,48 @@ struct SandboxState: Sendable {
             default: throw .unknownParameter(item.name)
             }
         }
-        let found = messages(sessionUUID: sessionUUID, recipient: recipient)
+        let found = messages(sessionUUID: sessionUUID, recipient: recipient, account: caller.authID)
         return Reply(status: 200, json: .object(["messages": .array(found.map(\.json))]))
     }
 
-    /// `GET /__sandbox/clock`, and `POST /__sandbox/clock` with `{"advance": "11m"}`.
-    mutating func clockResponse(advancing body: RequestBody?) throws(SandboxError) -> Reply {
-        if let body {
-            // No body at all reads as `{}`, as on the other endpoints.
-            guard case .object(let pairs) = try body.json() ?? .object([]) else { throw .bodyNotObject }
-            for pair in pairs where pair.key != "advance" { throw .unknownParameter(pair.key) }
-            guard let text = pairs.first(where: { $0.key == "advance" })?.value.stringValue else { throw .advanceInvalid }
-            switch DurationText.read(text) {
-            case .success(let duration): try advance(by: duration)
-            case .failure(.tooLong): throw .advanceTooLong
-            case .failure(.malformed): throw .advanceInvalid
-            }
+    /// `GET /__sandbox/clock`, and `POST /__sandbox/clock` with `{"advance": "11m"}` (the caller's account only).
+    mutating func clockResponse(advancing body: RequestBody?, caller: OutOfBandCaller) throws(SandboxError) -> Reply {
+        guard let authID = caller.authID else {
+            if body != nil { throw .accountRequired }
+            // Without an account: the clock a new account starts on, and every account's.
+            return Reply(
+                status: 200,
+                json: .object([
+                    "now": .string(now.iso8601),
+                    "accounts": .array(allAccounts.map { .object(["auth_id": .string($0.authID), "now": .string($0.now.iso8601)]) }),
+                ]))
         }
-        return Reply(status: 200, json: .object(["now": .string(now.iso8601)]))
+        return try withAccount(authID) { account throws(SandboxError) in
+            if let body {
+                // No body at all reads as `{}`, as on the other endpoints.
+                guard case .object(let pairs) = try body.json() ?? .object([]) else { throw .bodyNotObject }
+                for pair in pairs where pair.key != "advance" { throw .unknownParameter(pair.key) }
+                guard let text = pairs.first(where: { $0.key == "advance" })?.value.stringValue else { throw .advanceInvalid }
+                switch DurationText.read(text) {
+                case .success(let duration): try account.advance(by: duration)
+                case .failure(.tooLong): throw .advanceTooLong
+                case .failure(.malformed): throw .advanceInvalid
+                }
+            }
+            return Reply(status: 200, json: .object(["now": .string(account.now.iso8601)]))
+        }
+    }
+}
+
+/// Who is asking an out-of-band endpoint: an account, by the request's HTTP Basic
+/// credentials (the ones the API takes), or nobody, which may read across accounts
+/// but change nothing.
+enum OutOfBandCaller: Sendable, Equatable {
+    case account(String)
+    case anonymous
+
+    var authID: String? {
+        if case .account(let id) = self { return id }
+        return nil
     }
 }

@@ -16,10 +16,11 @@ public struct SandboxTransport: Transport {
         sandbox.handle(request)
     }
 
-    /// Moves the sandbox's clock by `duration` and returns at once.
-    public func sleep(for duration: Duration) async throws(TransportError) {
+    /// Moves the clock of the caller's account (the sandbox's default account without
+    /// credentials) by `duration` and returns at once.
+    public func sleep(for duration: Duration, as credentials: Credentials?) async throws(TransportError) {
         do {
-            try sandbox.advanceClock(by: duration)
+            try sandbox.advanceClock(by: duration, account: (credentials ?? .sandboxDefault).authID)
         } catch {
             throw TransportError(.refused, "the sandbox's clock cannot move by \(DurationText.format(duration)): \(error.text)")
         }

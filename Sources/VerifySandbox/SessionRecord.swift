@@ -9,9 +9,9 @@ enum SessionStatus: String, Sendable, CaseIterable {
 
 /// One Verify session as the sandbox keeps it.
 ///
-/// Only `verifiedAt` and `validationAttempts` ever change; whether a session has
-/// expired is worked out from the clock on every read, so nothing has to run
-/// when time moves.
+/// Only `attempts` (a resend adds one), `verifiedAt` and `validationAttempts` ever
+/// change; whether a session has expired, and where each attempt's delivery stands,
+/// is worked out from the clock on every read, so nothing has to run when time moves.
 struct SessionRecord: Sendable {
     /// Creation order, which breaks ties between sessions made at the same (frozen) instant.
     var sequence: Int
@@ -32,7 +32,8 @@ struct SessionRecord: Sendable {
     var code: String
     var requestorIP: String
     var countryISO2: String
-    var attemptUUID: String
+    /// The delivery attempts, first one first; never empty.
+    var attempts: [DeliveryAttempt]
     var createdAt: Timestamp
     var expiresAt: Timestamp
     var verifiedAt: Timestamp?
@@ -60,8 +61,8 @@ struct SessionRecord: Sendable {
     /// `subaccount` as the list filter sees it: the creating auth_id when it is a subaccount's.
     var subaccount: String { account.hasPrefix("SA") ? account : "" }
 
-    /// The charge of the one attempt, in units of 0.00001: sms 0.00500, voice 0.00600.
-    var attemptCharge: Int { channel == "voice" ? 600 : 500 }
+    /// The latest attempt's channel: a resend may switch from sms to voice (channel fallback).
+    var currentChannel: String { attempts.last?.channel ?? channel }
 
     /// The retrieve shape without `api_id`, keys in the order of Plivo's answers
     /// (which is also the shape of each entry of a list).
@@ -72,33 +73,30 @@ struct SessionRecord: Sendable {
             ("app_uuid", .string(appUUID)),
             ("alias", .string(alias)),
             ("recipient", .string(recipient)),
-            ("channel", .string(channel)),
+            ("channel", .string(currentChannel)),
             ("status", .string(status(at: now).rawValue)),
-            ("count", 1),
+            ("count", .number(Double(attempts.count))),
             ("requestor_ip", .string(requestorIP)),
             ("destination_country_iso2", .string(countryISO2)),
             ("destination_network", .null),
             ("locale", .string(locale)),
-            (
-                "attempt_details",
-                [
-                    .object([
-                        "channel": .string(channel), "attempt_uuid": .string(attemptUUID), "status": "delivered",
-                        "time": created,
-                    ])
-                ]
-            ),
+            ("attempt_details", .array(attempts.map { attempt in
+                .object([
+                    "channel": .string(attempt.channel), "attempt_uuid": .string(attempt.uuid),
+                    "status": .string(attempt.status(at: now)), "time": .string(attempt.time.iso8601),
+                ])
+            })),
             (
                 "charges",
                 .object([
-                    "total_charge": .string(Self.decimal(attemptCharge, fractionDigits: 4)),
+                    "total_charge": .string(Self.decimal(attempts.reduce(0) { $0 + $1.charge }, fractionDigits: 4)),
                     "validation_charge": "0.0000",
-                    "attempt_charges": [
+                    "attempt_charges": .array(attempts.map { attempt in
                         .object([
-                            "attempt_uuid": .string(attemptUUID), "channel": .string(channel),
-                            "charge": .string(Self.decimal(attemptCharge, fractionDigits: 5)),
+                            "attempt_uuid": .string(attempt.uuid), "channel": .string(attempt.channel),
+                            "charge": .string(Self.decimal(attempt.charge, fractionDigits: 5)),
                         ])
-                    ],
+                    }),
                 ])
             ),
             ("created_at", created),

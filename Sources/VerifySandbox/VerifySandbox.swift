@@ -25,6 +25,8 @@ public final class VerifySandbox: Sendable {
         public var codeLifetime: Duration
         /// Validation attempts judged per session; later ones fail even with the right code.
         public var maxAttempts: Int
+        /// Delivery attempts per session: the first create and its resends.
+        public var maxDeliveryAttempts: Int
         /// Seeds the generator of uuids and codes, making a run reproducible; nil: a seed drawn from the system once.
         public var seed: UInt64?
         /// Where the virtual clock starts; nil: the wall clock when the sandbox is made.
@@ -32,12 +34,13 @@ public final class VerifySandbox: Sendable {
 
         public init(
             authToken: String? = nil, fixedCode: String? = nil, codeLifetime: Duration = .seconds(600),
-            maxAttempts: Int = 10, seed: UInt64? = nil, startTime: Timestamp? = nil
+            maxAttempts: Int = 10, maxDeliveryAttempts: Int = 5, seed: UInt64? = nil, startTime: Timestamp? = nil
         ) {
             self.authToken = authToken
             self.fixedCode = fixedCode
             self.codeLifetime = codeLifetime
             self.maxAttempts = maxAttempts
+            self.maxDeliveryAttempts = maxDeliveryAttempts
             self.seed = seed
             self.startTime = startTime
         }
@@ -51,23 +54,39 @@ public final class VerifySandbox: Sendable {
         state = Mutex(SandboxState(configuration: configuration))
     }
 
-    /// The virtual now.
+    /// The virtual now of the sandbox: where a new account's clock starts.
     public var now: Timestamp { state.withLock { $0.now } }
 
-    /// Moves the virtual clock forward at once; a negative duration is ignored.
-    /// Throws ``SandboxError/clockAtEnd`` (and leaves the clock) when the step would
-    /// pass ``Timestamp/latest``.
-    public func advanceClock(by duration: Duration) throws(SandboxError) {
-        try state.withLock { state throws(SandboxError) in try state.advance(by: duration) }
+    /// The virtual now of one account (the sandbox's when the account has not been seen yet).
+    public func now(account authID: String) -> Timestamp {
+        state.withLock { $0.accounts[authID]?.now ?? $0.now }
     }
 
-    /// The codes "sent" so far, in send order; only one session's when `sessionUUID` is given.
-    public func outbox(sessionUUID: String? = nil) -> [OutboxMessage] {
-        state.withLock { $0.messages(sessionUUID: sessionUUID) }
+    /// Moves every clock forward at once: the sandbox's and every account's. A negative
+    /// duration is ignored. Throws ``SandboxError/clockAtEnd`` (and moves nothing) when
+    /// a step would pass ``Timestamp/latest``.
+    public func advanceClock(by duration: Duration) throws(SandboxError) {
+        try state.withLock { state throws(SandboxError) in try state.advanceAll(by: duration) }
     }
+
+    /// Moves one account's clock forward, as its `POST /__sandbox/clock` does.
+    public func advanceClock(by duration: Duration, account authID: String) throws(SandboxError) {
+        try state.withLock { state throws(SandboxError) in
+            try state.withAccount(authID) { account throws(SandboxError) in try account.advance(by: duration) }
+        }
+    }
+
+    /// The codes that reached a phone so far, in arrival order, across every account;
+    /// only one session's when `sessionUUID` is given, one account's when `account` is.
+    public func outbox(sessionUUID: String? = nil, account authID: String? = nil) -> [OutboxMessage] {
+        state.withLock { $0.messages(sessionUUID: sessionUUID, account: authID) }
+    }
+
+    /// The auth_ids the sandbox has seen, in the order it first saw them.
+    public var accounts: [String] { state.withLock { $0.accountOrder } }
 
     /// Answers one request: the four Verify endpoints under `/v1/Account/{auth_id}/`,
-    /// and `/__sandbox/outbox` and `/__sandbox/clock`. Never throws: every failure
+    /// and the out-of-band endpoints under `/__sandbox/` (``Route``). Never throws: every failure
     /// is an answer with a status and an `error` text (see ``SandboxError``).
     ///
     /// - Parameter clientAddress: the caller's IP, reported as a session's `requestor_ip`;
@@ -116,8 +135,13 @@ public final class VerifySandbox: Sendable {
         let outcome: Result<SandboxState.Reply, SandboxState.Failure>
         do throws(SandboxError) {
             guard let route = Route(path: path) else { throw .notFound }
-            if let account = route.account, let token = configuration.authToken {
-                guard Self.isAuthorized(headerFields, account: account, token: token) else { throw .authenticationFailed }
+            var caller = OutOfBandCaller.anonymous
+            if let account = route.account {
+                if let token = configuration.authToken {
+                    guard Self.isAuthorized(headerFields, account: account, token: token) else { throw .authenticationFailed }
+                }
+            } else {
+                caller = try Self.caller(headerFields, token: configuration.authToken)
             }
             guard route.methods.contains(method) else { throw .methodNotAllowed(allowed: route.methods) }
             outcome = state.withLock { state in
@@ -132,11 +156,11 @@ public final class VerifySandbox: Sendable {
                     case (.session(let account, let uuid), _):
                         try state.retrieveSession(account: account, uuid: uuid)
                     case (.outbox, _):
-                        try state.outboxResponse(query: query)
+                        try state.outboxResponse(query: query, caller: caller)
                     case (.clock, .post):
-                        try state.clockResponse(advancing: body)
+                        try state.clockResponse(advancing: body, caller: caller)
                     case (.clock, _):
-                        try state.clockResponse(advancing: nil)
+                        try state.clockResponse(advancing: nil, caller: caller)
                     }
                 }.mapError { SandboxState.Failure(error: $0, apiID: state.random.uuid()) }
             }
@@ -144,7 +168,12 @@ public final class VerifySandbox: Sendable {
             return response(for: error)
         }
         switch outcome {
-        case .success(let reply): return APIResponse(status: reply.status, json: reply.json)
+        case .success(let reply):
+            var response = APIResponse(status: reply.status, json: reply.json)
+            for (name, value) in reply.headerFields {
+                if let field = HTTPField.Name(name) { response.headerFields[field] = value }
+            }
+            return response
         case .failure(let failure): return failure.error.response(apiID: failure.apiID)
         }
     }
@@ -167,97 +196,36 @@ public final class VerifySandbox: Sendable {
     /// HTTP Basic with a well-formed auth_id equal to the path's, and the sandbox's token.
     /// Read as bytes: it runs on every request.
     static func isAuthorized(_ headerFields: HTTPFields, account: String, token: String) -> Bool {
-        guard let header = headerFields[.authorization] else { return false }
+        guard let (authID, given) = basicCredentials(headerFields) else { return false }
+        return authID == account && given.elementsEqual(token.utf8) && Credentials.isWellFormed(authID: account)
+    }
+
+    /// The caller of an out-of-band endpoint: anonymous without an `Authorization` header;
+    /// else the account of its HTTP Basic credentials, which must be a well-formed auth_id
+    /// and (when the sandbox has one) the token, or the answer is 401.
+    static func caller(_ headerFields: HTTPFields, token: String?) throws(SandboxError) -> OutOfBandCaller {
+        guard headerFields[.authorization] != nil else { return .anonymous }
+        guard let (authID, given) = basicCredentials(headerFields), Credentials.isWellFormed(authID: authID),
+            token.map({ given.elementsEqual($0.utf8) }) ?? true
+        else { throw .authenticationFailed }
+        return .account(authID)
+    }
+
+    /// The auth_id and the token bytes of an HTTP Basic `Authorization` header.
+    static func basicCredentials(_ headerFields: HTTPFields) -> (authID: String, token: ArraySlice<UInt8>)? {
+        guard let header = headerFields[.authorization] else { return nil }
         let bytes = Array(header.utf8)
         guard bytes.count > 6, bytes[5] == UInt8(ascii: " "),
             bytes[..<5].map({ $0 | 0x20 }).elementsEqual("basic".utf8)  // the scheme is case-insensitive
-        else { return false }
+        else { return nil }
         var start = 6
         var end = bytes.count
         while start < end, bytes[start] == UInt8(ascii: " ") { start += 1 }
         while end > start, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
         guard let decoded = Base64.decode(Substring(decoding: bytes[start..<end], as: UTF8.self)),
             let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
-        else { return false }
-        let authID = decoded[..<colon]
-        return authID.elementsEqual(account.utf8) && decoded[(colon + 1)...].elementsEqual(token.utf8)
-            && Credentials.isWellFormed(authID: account)
-    }
-}
-
-/// A request body as the sandbox sees it.
-enum RequestBody: Sendable {
-    case absent
-    case json(JSONValue)
-    /// Bytes that are not JSON (only from the raw-bytes entry point).
-    case invalid
-    /// Bytes sent with a `Content-Type` that is not JSON (only from the raw-bytes entry point).
-    case notJSONMediaType
-
-    /// The JSON, nil when there is none; throws for a body that is not JSON.
-    func json() throws(SandboxError) -> JSONValue? {
-        switch self {
-        case .absent: nil
-        case .json(let value): value
-        case .invalid: throw .bodyNotJSON
-        case .notJSONMediaType: throw .unsupportedMediaType
-        }
-    }
-}
-
-/// The paths the sandbox knows. Verify paths end in `/`, as Plivo requires (without it:
-/// 404); the out-of-band ones are found with or without the slash.
-enum Route: Equatable {
-    case sessions(account: String)
-    case session(account: String, uuid: String)
-    case outbox
-    case clock
-
-    init?(path: String) {
-        // Compared as bytes; a segment becomes a String only when it is an auth_id or a uuid.
-        let utf8 = path.utf8
-        var segments = utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard segments.first?.isEmpty == true else { return nil }
-        segments.removeFirst()
-        let hasTrailingSlash = segments.last?.isEmpty == true
-        if hasTrailingSlash { segments.removeLast() }
-        func text(_ segment: Substring.UTF8View) -> String { PercentEncoding.decode(Substring(segment)) }
-        func isLiteral(_ index: Int, _ literal: String) -> Bool { text(segments[index]) == literal }
-        if segments.count == 2, isLiteral(0, "__sandbox") {
-            switch text(segments[1]) {
-            case "outbox": self = .outbox
-            case "clock": self = .clock
-            default: return nil
-            }
-            return
-        }
-        guard hasTrailingSlash, segments.count == 5 || segments.count == 6, isLiteral(0, "v1"), isLiteral(1, "Account"),
-            isLiteral(3, "Verify"), isLiteral(4, "Session")
         else { return nil }
-        let account = text(segments[2])
-        guard !account.isEmpty else { return nil }
-        if segments.count == 5 {
-            self = .sessions(account: account)
-        } else {
-            let uuid = text(segments[5])
-            guard !uuid.isEmpty else { return nil }
-            self = .session(account: account, uuid: uuid)
-        }
-    }
-
-    /// The auth_id in the path, for the routes that need authentication.
-    var account: String? {
-        switch self {
-        case .sessions(let account), .session(let account, _): account
-        case .outbox, .clock: nil
-        }
-    }
-
-    var methods: [HTTPRequest.Method] {
-        switch self {
-        case .sessions, .session, .clock: [.get, .post]
-        case .outbox: [.get]
-        }
+        return (String(decoding: decoded[..<colon], as: UTF8.self), decoded[(colon + 1)...])
     }
 }
 

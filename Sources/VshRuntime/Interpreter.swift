@@ -137,7 +137,8 @@ public final class Interpreter {
             events(.printed(text, statement))
         case .sleep(let duration, _):
             do {
-                try await transport.sleep(for: duration)
+                // On a virtual clock (the sandbox's, a served sandbox's) time passes for this account only.
+                try await transport.sleep(for: duration, as: try? await requireCredentials(statement))
             } catch {
                 throw failure(error, statement)
             }

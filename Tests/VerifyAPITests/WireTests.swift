@@ -269,7 +269,7 @@ let uuid = "8e712097-8090-4644-81e7-8f4265d8354e"
     struct MinimalTransport: Transport {
         var name: String { "minimal" }
         func send(_ request: APIRequest) async throws(TransportError) -> APIResponse { APIResponse(status: 204, body: []) }
-        func sleep(for duration: Duration) async throws(TransportError) {}
+        func sleep(for duration: Duration, as credentials: Credentials?) async throws(TransportError) {}
         func deliveredCode(for session: DeliveredCodeQuery) async throws(TransportError) -> String { "123456" }
     }
 

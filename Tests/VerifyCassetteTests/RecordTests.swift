@@ -30,7 +30,7 @@ import Testing
                 fields[.setCookie] = "session=abc"
                 return APIResponse(status: 200, json: .object(["seen": .string(request.headerFields[.authorization] ?? ""), "token": .string(secretToken)]), headerFields: fields)
             }
-            func sleep(for duration: Duration) async throws(TransportError) {}
+            func sleep(for duration: Duration, as credentials: Credentials?) async throws(TransportError) {}
             func deliveredCode(for session: DeliveredCodeQuery) async throws(TransportError) -> String { "1234" }
         }
         let recorder = RecordTransport(recordingThrough: Echo())

@@ -120,8 +120,8 @@ import VerifyAPI
     @Test func sleepWaitsForRealAgainstAServerThatIsNotASandbox() async throws {
         let server = try await ScriptedServer.start(answering: .json(404, #"{"error":"not found"}"#))
         let waits = try await withLive(server) { transport, log in
-            try await transport.sleep(for: .seconds(90))
-            try await transport.sleep(for: .milliseconds(5))
+            try await transport.sleep(for: .seconds(90), as: nil)
+            try await transport.sleep(for: .milliseconds(5), as: nil)
             return log.waits
         }
         #expect(waits == [.seconds(90), .milliseconds(5)])
@@ -133,8 +133,8 @@ import VerifyAPI
             request.target == "/__sandbox/clock" ? .json(200, #"{"now":"2025-01-15T10:00:00.000000Z"}"#) : .json(404, "{}")
         }
         let waits = try await withLive(server) { transport, log in
-            try await transport.sleep(for: .seconds(540))
-            try await transport.sleep(for: .seconds(120))
+            try await transport.sleep(for: .seconds(540), as: Credentials(authID: "MA2025RK4E639VJFZAGV", authToken: "s3cr3t-t0ken"))
+            try await transport.sleep(for: .seconds(120), as: nil)
             return log.waits
         }
         #expect(waits.isEmpty)
@@ -142,13 +142,16 @@ import VerifyAPI
         #expect(requests.map { "\($0.method) \($0.target) \($0.bodyText)" } == [
             "GET /__sandbox/clock ", "POST /__sandbox/clock {\"advance\":\"9m\"}", "POST /__sandbox/clock {\"advance\":\"2m\"}",
         ])
-        #expect(requests.allSatisfy { $0.header("Authorization") == nil }, "the out-of-band endpoints get no credentials")
+        // The clock of an account moves only for its credentials; the probe needs none.
+        #expect(requests.map { $0.header("Authorization") } == [
+            nil, "Basic " + Base64.encode(Array("MA2025RK4E639VJFZAGV:s3cr3t-t0ken".utf8)), nil,
+        ])
     }
 
     @Test func plivoIsNeverAskedWhetherItIsASandbox() async throws {
         let waits = try await withLive(nil, base: "https://api.plivo.com") { transport, log in
             #expect(await transport.isSandboxServer() == false)
-            try await transport.sleep(for: .seconds(1))
+            try await transport.sleep(for: .seconds(1), as: nil)
             return log.waits
         }
         #expect(waits == [.seconds(1)])
@@ -158,7 +161,7 @@ import VerifyAPI
         var configuration = LiveTransport.Configuration(baseURL: .plivo)
         configuration.virtualTimeOnSandbox = false
         let transport = try LiveTransport(configuration: configuration)
-        let task = Task { try await transport.sleep(for: .seconds(60)) }
+        let task = Task { try await transport.sleep(for: .seconds(60), as: nil) }
         try await Task.sleep(for: .milliseconds(50))
         task.cancel()
         let result = await task.result

@@ -74,12 +74,13 @@ import VerifySandboxServer
         try await withSandboxServer { transport, sandbox in
             let before = sandbox.now
             #expect(await transport.isSandboxServer())
-            try await transport.sleep(for: .seconds(660))
-            #expect(sandbox.now == before.advanced(by: .seconds(660)))
+            try await transport.sleep(for: .seconds(660), as: Self.token)
+            #expect(sandbox.now(account: Self.token.authID) == before.advanced(by: .seconds(660)))
+            #expect(sandbox.now == before, "only the caller's account moved")
 
             let created = try await transport.send(VerifyEndpoint.createSession(Self.token, parameters: [("recipient", "+14155550100")]))
             let uuid = try #require(created.json?["session_uuid"]?.stringValue)
-            try await transport.sleep(for: .seconds(660))
+            try await transport.sleep(for: .seconds(660), as: Self.token)
             let fetched = try await transport.send(VerifyEndpoint.getSession(Self.token, uuid: uuid))
             #expect(fetched.json?["status"] == "expired")
         }

@@ -206,8 +206,8 @@ struct FramingTests {
             let requests =
                 "POST \(sessions) HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/json\r\nContent-Length: \(create.utf8.count)\r\n\r\n\(create)"
                 + "GET \(sessions) HTTP/1.1\r\nHost: x\r\n\(auth)\r\n"
-                + "POST /__sandbox/clock HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"advance\": \"1m\"\r\n1\r\n}\r\n0\r\n\r\n"
-                + "GET /__sandbox/clock HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /__sandbox/clock HTTP/1.1\r\nHost: x\r\n\(auth)Transfer-Encoding: chunked\r\n\r\n10\r\n{\"advance\": \"1m\"\r\n1\r\n}\r\n0\r\n\r\n"
+                + "GET /__sandbox/clock HTTP/1.1\r\nHost: x\r\n\(auth)\r\n"
             let (answers, closed) = try await RawConnection.exchange(port: address.port, requests + "NOT HTTP\r\n\r\n")
             try #require(answers.count == 5)
             #expect(answers.map(\.status) == [202, 200, 200, 200, 400])

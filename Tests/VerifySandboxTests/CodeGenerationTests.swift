@@ -8,7 +8,7 @@ import VerifySandbox
     @Test func codesAreNeverAllZeros() {
         let sandbox = makeSandbox(seed: 7)
         for _ in 0..<30_000 {
-            let response = sandbox.handle(createRequest(["recipient": "+14155550100", "code_length": 4]))
+            let response = sandbox.handle(createRequest(body: .object(["recipient": .string(freshRecipient()), "code_length": 4])))
             #expect(response.status == 202)
         }
         let codes = sandbox.outbox().map(\.code)

@@ -49,7 +49,7 @@ struct DeterminismAndConcurrencyTests {
             for _ in 0..<tasks {
                 group.addTask {
                     (0..<perTask).map { _ in
-                        sandbox.handle(createRequest(["recipient": "+14155550100"])).json?["session_uuid"]?.stringValue ?? ""
+                        sandbox.handle(createRequest(body: .object(["recipient": .string(freshRecipient())]))).json?["session_uuid"]?.stringValue ?? ""
                     }
                 }
             }

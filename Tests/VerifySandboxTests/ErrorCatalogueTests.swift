@@ -41,14 +41,16 @@ struct ErrorCatalogueTests {
 
     @Test func statusesAreAsDocumented() {
         #expect(SandboxError.authenticationFailed.status == 401)
+        #expect(SandboxError.accountRequired.status == 401)
+        #expect(SandboxError.tooManyDeliveryAttempts.status == 429)
         #expect(SandboxError.sessionNotFound.status == 404)
         #expect(SandboxError.notFound.status == 404)
         #expect(SandboxError.methodNotAllowed(allowed: [.get]).status == 405)
         #expect(SandboxError.bodyTooLarge.status == 413)
         #expect(SandboxError.unsupportedMediaType.status == 415)
         #expect(SandboxError.headersTooLarge.status == 431)
-        let clientErrors = SandboxError.catalogue.filter { ![401, 404, 405, 413, 415, 431].contains($0.status) }
-        #expect(clientErrors.count == 28)
+        let clientErrors = SandboxError.catalogue.filter { ![401, 404, 405, 413, 415, 429, 431].contains($0.status) }
+        #expect(clientErrors.count == 29)
         #expect(clientErrors.allSatisfy { $0.status == 400 })
     }
 }

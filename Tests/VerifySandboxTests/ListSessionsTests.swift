@@ -199,7 +199,10 @@ struct ListSessionsTests {
 
     @Test func linksRepeatTheFiltersInOrder() throws {
         let sandbox = makeSandbox()
-        for _ in 0..<3 { _ = sandbox.createSession() }
+        // One recipient, three apps: three sessions.
+        for app in ["a", "b", "c"] {
+            _ = sandbox.createSession(["recipient": "+14155550100", "app_uuid": .string("00000000-0000-4000-8000-00000000000\(app)")])
+        }
         let response = sandbox.list([
             ("status", "in-progress"), ("recipient", "+14155550100"), ("limit", "1"), ("session_time__gte", "2025-01-15 09:00"),
         ])

@@ -14,7 +14,13 @@ struct OutOfBandTests {
         #expect(keys(response.json) == ["messages"])
         let messages = response.json?["messages"]?.arrayValue ?? []
         #expect(messages.count == 2)
-        #expect(keys(messages.first) == ["session_uuid", "recipient", "channel", "code", "sent_at"])
+        #expect(
+            keys(messages.first) == [
+                "auth_id", "session_uuid", "attempt_uuid", "recipient", "channel", "code", "text", "sent_at", "delivered_at",
+            ])
+        #expect(messages[0]["auth_id"]?.stringValue == account)
+        #expect(messages[0]["text"]?.stringValue == "Your verification code is \(sandbox.code(first)).")
+        #expect(messages[0]["delivered_at"] == "2025-01-15T10:00:00.000000Z")
         #expect(messages[0]["session_uuid"]?.stringValue == first)
         #expect(messages[0]["recipient"] == "14155550100")
         #expect(messages[0]["channel"] == "sms")
@@ -54,45 +60,55 @@ struct OutOfBandTests {
 
     @Test func clockReadsAndAdvances() throws {
         let sandbox = makeSandbox()
-        let read = sandbox.handle(APIRequest(method: .get, path: "/__sandbox/clock"))
+        let read = sandbox.handle(outOfBand(.get, "/__sandbox/clock"))
         #expect(read.status == 200)
         #expect(read.json == .object(["now": "2025-01-15T10:00:00.000000Z"]))
-        let moved = sandbox.handle(APIRequest(method: .post, path: "/__sandbox/clock", body: .object(["advance": "11m"])))
+        let moved = sandbox.handle(outOfBand(.post, "/__sandbox/clock", body: .object(["advance": "11m"])))
         #expect(moved.status == 200)
         #expect(moved.json == .object(["now": "2025-01-15T10:11:00.000000Z"]))
-        #expect(sandbox.now == start.advanced(by: .seconds(660)))
-        let again = sandbox.handle(method: .post, target: "/__sandbox/clock/", body: Array(#"{"advance":"1h30m"}"#.utf8))
+        #expect(sandbox.now(account: account) == start.advanced(by: .seconds(660)))
+        let again = sandbox.handle(
+            method: .post, target: "/__sandbox/clock/", headerFields: basicAuth(), body: Array(#"{"advance":"1h30m"}"#.utf8))
         #expect(again.json?["now"] == "2025-01-15T11:41:00.000000Z")
+        // Without credentials: the clock a new account starts on, and each account's.
+        let anonymous = sandbox.handle(outOfBand(.get, "/__sandbox/clock", as: nil))
+        #expect(
+            anonymous.json
+                == .object([
+                    "now": "2025-01-15T10:00:00.000000Z",
+                    "accounts": [.object(["auth_id": .string(account), "now": "2025-01-15T11:41:00.000000Z"])],
+                ]))
     }
 
     @Test func advancingTheClockExpiresSessions() throws {
         let sandbox = makeSandbox()
         let uuid = sandbox.createSession()
-        _ = sandbox.handle(APIRequest(method: .post, path: "/__sandbox/clock", body: .object(["advance": "11m"])))
+        _ = sandbox.handle(outOfBand(.post, "/__sandbox/clock", body: .object(["advance": "11m"])))
         expectError(sandbox.validate(uuid, .string(sandbox.code(uuid))), 400, "session expired")
     }
 
     @Test(arguments: ["11 minutes", "", "11", "-5m", "1y", "m"] as [JSONValue] + [660, nil])
     func advanceMustBeADuration(advance: JSONValue) throws {
         let sandbox = makeSandbox()
-        let response = sandbox.handle(APIRequest(method: .post, path: "/__sandbox/clock", body: .object(["advance": advance])))
+        let response = sandbox.handle(outOfBand(.post, "/__sandbox/clock", body: .object(["advance": advance])))
         expectError(response, 400, "advance must be a duration such as 30s, 11m or 1h")
-        #expect(sandbox.now == start)
+        #expect(sandbox.now(account: account) == start)
     }
 
     @Test func clockBodyErrors() throws {
         let sandbox = makeSandbox()
         let clock = "/__sandbox/clock"
         expectError(
-            sandbox.handle(APIRequest(method: .post, path: clock)), 400, "advance must be a duration such as 30s, 11m or 1h")
+            sandbox.handle(outOfBand(.post, clock)), 400, "advance must be a duration such as 30s, 11m or 1h")
         expectError(
-            sandbox.handle(APIRequest(method: .post, path: clock, body: ["11m"])), 400, "request body must be a JSON object")
+            sandbox.handle(outOfBand(.post, clock, body: ["11m"])), 400, "request body must be a JSON object")
         expectError(
-            sandbox.handle(APIRequest(method: .post, path: clock, body: .object(["advance": "1m", "to": "x"]))), 400,
+            sandbox.handle(outOfBand(.post, clock, body: .object(["advance": "1m", "to": "x"]))), 400,
             "unknown parameter: to")
         expectError(
-            sandbox.handle(method: .post, target: clock, body: Array("advance=11m".utf8)), 400, "request body is not valid JSON")
-        #expect(sandbox.now == start)
+            sandbox.handle(method: .post, target: clock, headerFields: basicAuth(), body: Array("advance=11m".utf8)), 400,
+            "request body is not valid JSON")
+        #expect(sandbox.now(account: account) == start)
     }
 
     @Test func clockStandsStillAndNeverGoesBack() throws {

@@ -12,7 +12,7 @@ struct RetrieveSessionTests {
 
     @Test func hasTheWireShapeInOrder() {
         let sandbox = makeSandbox()
-        let uuid = sandbox.createSession()
+        let uuid = sandbox.createSession(["recipient": "+14155550100"])
         let response = sandbox.retrieve(uuid)
         #expect(response.status == 200)
         let json = response.json

@@ -1,4 +1,5 @@
 import HTTPTypes
+import Synchronization
 import Testing
 import VerifyAPI
 import VerifySandbox
@@ -41,6 +42,21 @@ func listRequest(_ query: [(String, String)], account authID: String = account) 
     APIRequest(method: .get, path: sessionsPath(authID), query: query.map { QueryItem($0.0, $0.1) })
 }
 
+/// HTTP Basic credentials of `authID` (any token: the test sandboxes check none), which
+/// name the account an out-of-band endpoint acts on.
+func basicAuth(_ authID: String = account, token: String = "any-token") -> HTTPFields {
+    var fields = HTTPFields()
+    fields[.authorization] = "Basic " + Base64.encode(Array("\(authID):\(token)".utf8))
+    return fields
+}
+
+/// An out-of-band request on behalf of `authID` (nil: anonymous).
+func outOfBand(
+    _ method: HTTPRequest.Method, _ path: String, body: JSONValue? = nil, as authID: String? = account
+) -> APIRequest {
+    APIRequest(method: method, path: path, headerFields: authID.map { basicAuth($0) } ?? [:], body: body)
+}
+
 /// Asserts a failure answer: its status, its `error` text, and an `api_id` (except on 401).
 func expectError(
     _ response: APIResponse, _ status: Int, _ text: String, sourceLocation: SourceLocation = #_sourceLocation
@@ -59,13 +75,25 @@ func keys(_ value: JSONValue?) -> [String] {
     return pairs.map(\.key)
 }
 
+/// A recipient no other call returns: a session is made once per recipient within its
+/// lifetime, so tests that want several sessions give each its own number.
+func freshRecipient() -> String {
+    "+1212" + String(2_000_000 + recipientCounter.add(1, ordering: .relaxed).oldValue)
+}
+
+private let recipientCounter = Atomic<Int>(0)
+
 extension VerifySandbox {
-    /// Creates a session under `account` and returns its uuid (failing the test if it cannot).
+    /// Creates a session under `account` and returns its uuid (failing the test if it cannot);
+    /// without parameters, for a ``freshRecipient()``, so each call makes a new session.
     func createSession(
-        _ parameters: KeyValuePairs<String, JSONValue> = ["recipient": "+14155550100"], account authID: String = account,
+        _ parameters: KeyValuePairs<String, JSONValue>? = nil, account authID: String = account,
         clientAddress: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
     ) -> String {
-        let response = handle(createRequest(parameters, account: authID), clientAddress: clientAddress)
+        let request =
+            parameters.map { createRequest($0, account: authID) }
+            ?? createRequest(body: .object(["recipient": .string(freshRecipient())]), account: authID)
+        let response = handle(request, clientAddress: clientAddress)
         #expect(response.status == 202, "create: \(response.errorText ?? "")", sourceLocation: sourceLocation)
         return response.json?["session_uuid"]?.stringValue ?? "<none>"
     }

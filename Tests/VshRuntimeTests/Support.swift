@@ -40,7 +40,7 @@ actor ScriptedTransport: Transport {
         return answers.removeFirst()
     }
 
-    func sleep(for duration: Duration) async throws(TransportError) {
+    func sleep(for duration: Duration, as credentials: Credentials?) async throws(TransportError) {
         sleeps.append(duration)
         if let sleepError { throw sleepError }
     }

@@ -1,0 +1,58 @@
+import HTTPTypes
+import VerifyAPI
+
+/// The paths the sandbox knows. Verify paths end in `/`, as Plivo requires (without it:
+/// 404); the out-of-band ones are found with or without the slash.
+enum Route: Equatable {
+    case sessions(account: String)
+    case session(account: String, uuid: String)
+    case outbox
+    case clock
+
+    init?(path: String) {
+        // Compared as bytes; a segment becomes a String only when it is an auth_id or a uuid.
+        let utf8 = path.utf8
+        var segments = utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard segments.first?.isEmpty == true else { return nil }
+        segments.removeFirst()
+        let hasTrailingSlash = segments.last?.isEmpty == true
+        if hasTrailingSlash { segments.removeLast() }
+        func text(_ segment: Substring.UTF8View) -> String { PercentEncoding.decode(Substring(segment)) }
+        func isLiteral(_ index: Int, _ literal: String) -> Bool { text(segments[index]) == literal }
+        if segments.count == 2, isLiteral(0, "__sandbox") {
+            switch text(segments[1]) {
+            case "outbox": self = .outbox
+            case "clock": self = .clock
+            default: return nil
+            }
+            return
+        }
+        guard hasTrailingSlash, segments.count == 5 || segments.count == 6, isLiteral(0, "v1"), isLiteral(1, "Account"),
+            isLiteral(3, "Verify"), isLiteral(4, "Session")
+        else { return nil }
+        let account = text(segments[2])
+        guard !account.isEmpty else { return nil }
+        if segments.count == 5 {
+            self = .sessions(account: account)
+        } else {
+            let uuid = text(segments[5])
+            guard !uuid.isEmpty else { return nil }
+            self = .session(account: account, uuid: uuid)
+        }
+    }
+
+    /// The auth_id in the path, for the routes that need authentication.
+    var account: String? {
+        switch self {
+        case .sessions(let account), .session(let account, _): account
+        case .outbox, .clock: nil
+        }
+    }
+
+    var methods: [HTTPRequest.Method] {
+        switch self {
+        case .sessions, .session, .clock: [.get, .post]
+        case .outbox: [.get]
+        }
+    }
+}

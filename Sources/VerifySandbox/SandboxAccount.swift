@@ -1,0 +1,205 @@
+import VerifyAPI
+
+/// One account of the sandbox: everything one auth_id sees, and nothing another does.
+///
+/// Its own sessions, virtual clock and generator of uuids and codes (seeded from the
+/// sandbox's seed and the auth_id, so an account's ids do not depend on what other
+/// accounts did in between), and the outcomes set for it out of band. Two CI jobs
+/// with different auth_ids can share one served sandbox and never meet.
+struct SandboxAccount: Sendable {
+    let authID: String
+    /// The account's virtual clock; it only moves forward.
+    var now: Timestamp
+    var random: SandboxRandom
+    /// The app of sessions created without `app_uuid`, fixed for the account's life.
+    let defaultAppUUID: String
+    /// In creation order, so newest first is the reverse.
+    var sessions: [SessionRecord] = []
+    /// Lower-case session uuid to its index in `sessions`.
+    var indexByUUID: [String: Int] = [:]
+    /// The latest session of each recipient and app (`recipient app_uuid`, lower case): where a
+    /// resend goes while it is in progress. An index, so a create costs the same with 30 000 sessions.
+    var latestByRecipient: [String: Int] = [:]
+    /// Outcomes set with `POST /__sandbox/outcomes`, for a recipient (E.164 digits) or one session.
+    var outcomeByRecipient: [String: DeliveryOutcome] = [:]
+    var outcomeBySession: [String: DeliveryOutcome] = [:]
+
+    init(authID: String, now: Timestamp, seed: UInt64?) {
+        self.authID = authID
+        self.now = now
+        random = SandboxRandom(seed: seed.map { $0 ^ Self.fingerprint(authID) })
+        defaultAppUUID = random.uuid()
+    }
+
+    /// FNV-1a of the auth_id: mixes it into the seed, the same on every run and machine.
+    static func fingerprint(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    /// Moves the clock forward; a negative duration is ignored, as time never goes back.
+    /// Refuses a step past ``Timestamp/latest`` and leaves the clock where it was.
+    mutating func advance(by duration: Duration) throws(SandboxError) {
+        guard duration > .zero else { return }
+        guard let moved = now.adding(duration) else { throw .clockAtEnd }
+        now = moved
+    }
+
+    // MARK: - The Verify endpoints
+
+    /// `POST /v1/Account/{account}/Verify/Session/`: a new session, or a resend.
+    ///
+    /// As on Plivo, a session is created once per recipient (and app) within the code's
+    /// lifetime: a create for a recipient whose session of the same app is still in
+    /// progress is a new delivery attempt on that session (same `session_uuid`, same
+    /// code; `count`, `attempt_details` and `charges` grow), on the channel it asks for,
+    /// which is how an app falls back from sms to voice.
+    mutating func createSession(
+        _ parameters: SessionParameters, configuration: VerifySandbox.Configuration, clientAddress: String?
+    ) throws(SandboxError) -> (reply: SandboxState.Reply, session: SessionRecord) {
+        let appUUID = parameters.appUUID ?? defaultAppUUID
+        let firstOutcome = outcome(recipient: parameters.recipient, session: nil, fraudCheck: parameters.fraudCheck)
+        if firstOutcome == .invalidNumber { throw .recipientUnreachable }
+        let resendKey = parameters.recipient + " " + appUUID.lowercased()
+        if let index = latestByRecipient[resendKey], sessions[index].status(at: now) == .inProgress {
+            return try resend(index, parameters, configuration: configuration)
+        }
+        let uuid = random.uuid()
+        let code = configuration.fixedCode ?? random.digits(parameters.codeLength)
+        let attempt = DeliveryAttempt(
+            uuid: random.uuid(), sequence: 1, channel: parameters.channel, time: now, outcome: firstOutcome)
+        let record = SessionRecord(
+            sequence: sessions.count,
+            uuid: uuid,
+            account: authID,
+            appUUID: appUUID,
+            alias: appUUID.lowercased() == defaultAppUUID ? SessionRecord.defaultAlias : "",
+            recipient: parameters.recipient,
+            channel: parameters.channel,
+            locale: parameters.locale,
+            brandName: parameters.brandName,
+            appHash: parameters.appHash,
+            callbackURL: parameters.url,
+            callbackMethod: parameters.method,
+            dtmf: parameters.dtmf,
+            fraudCheck: parameters.fraudCheck,
+            code: code,
+            requestorIP: clientAddress ?? "127.0.0.1",
+            countryISO2: PhoneNumber.countryISO2(ofDigits: parameters.recipient),
+            attempts: [attempt],
+            createdAt: now,
+            expiresAt: now.advanced(by: configuration.codeLifetime)
+        )
+        indexByUUID[uuid] = sessions.count
+        latestByRecipient[resendKey] = sessions.count
+        sessions.append(record)
+        return (initiated(uuid), record)
+    }
+
+    /// A resend: one more attempt on the session at `index`, up to ``VerifySandbox/Configuration/maxDeliveryAttempts``.
+    private mutating func resend(
+        _ index: Int, _ parameters: SessionParameters, configuration: VerifySandbox.Configuration
+    ) throws(SandboxError) -> (reply: SandboxState.Reply, session: SessionRecord) {
+        let session = sessions[index]
+        guard session.attempts.count < configuration.maxDeliveryAttempts else { throw .tooManyDeliveryAttempts }
+        let outcome = outcome(recipient: session.recipient, session: session.uuid, fraudCheck: session.fraudCheck)
+        sessions[index].attempts.append(
+            DeliveryAttempt(
+                uuid: random.uuid(), sequence: session.attempts.count + 1, channel: parameters.channel, time: now, outcome: outcome))
+        return (initiated(session.uuid), sessions[index])
+    }
+
+    /// How the next attempt to `recipient` ends: the session's outcome set out of band, else
+    /// the recipient's, else a test number's, else delivered. Fraud checks block only
+    /// when the session did not turn them off (`fraud_check` `disabled`).
+    func outcome(recipient: String, session uuid: String?, fraudCheck: String?) -> DeliveryOutcome {
+        let outcome =
+            uuid.flatMap { outcomeBySession[$0] } ?? outcomeByRecipient[recipient] ?? DeliveryOutcome.forRecipient(recipient) ?? .delivered
+        if outcome == .fraudBlocked, fraudCheck?.lowercased() == "disabled" { return .delivered }
+        return outcome
+    }
+
+    private mutating func initiated(_ uuid: String) -> SandboxState.Reply {
+        SandboxState.Reply(
+            status: 202,
+            json: .object(["api_id": .string(random.uuid()), "message": "Session initiated", "session_uuid": .string(uuid)]))
+    }
+
+    /// `GET /v1/Account/{account}/Verify/Session/{uuid}/`
+    mutating func retrieveSession(uuid: String) throws(SandboxError) -> SandboxState.Reply {
+        let record = try session(uuid: uuid)
+        return SandboxState.Reply(status: 200, json: .object([(key: "api_id", value: .string(random.uuid()))] + record.fields(at: now)))
+    }
+
+    /// `GET /v1/Account/{account}/Verify/Session/?filters`
+    mutating func listSessions(path: String, query: [QueryItem]) throws(SandboxError) -> SandboxState.Reply {
+        let list = try SessionListQuery(query: query, now: now)
+        let matching = sessions.reversed().filter { list.matches($0, at: now) }
+        let page = list.page(of: matching, path: path)
+        let meta = JSONValue.object([
+            "limit": .number(Double(list.limit)), "offset": .number(Double(list.offset)),
+            "next": page.next.map(JSONValue.string) ?? .null, "previous": page.previous.map(JSONValue.string) ?? .null,
+        ])
+        return SandboxState.Reply(
+            status: 200,
+            json: .object([
+                "api_id": .string(random.uuid()), "meta": meta,
+                "sessions": .array(page.items.map { .object($0.fields(at: now)) }),
+            ]))
+    }
+
+    /// `POST /v1/Account/{account}/Verify/Session/{uuid}/`
+    ///
+    /// Checks in order: the session exists, the body is well formed (neither
+    /// counts as an attempt), the session is not verified, not expired and not
+    /// locked out; then the attempt is counted and the code judged.
+    mutating func validateSession(uuid: String, body: RequestBody, maxAttempts: Int) throws(SandboxError) -> SandboxState.Reply {
+        let record = try session(uuid: uuid)
+        let submission = try OTPSubmission(body: body.json(), pathUUID: record.uuid)
+        switch record.status(at: now) {
+        case .verified: throw .alreadyVerified
+        case .expired: throw .sessionExpired
+        case .inProgress: break
+        }
+        guard record.validationAttempts < maxAttempts else { throw .tooManyAttempts }
+        let index = indexByUUID[record.uuid]!
+        sessions[index].validationAttempts += 1
+        guard submission.matches(record.code) else { throw .incorrectOTP }
+        sessions[index].verifiedAt = now
+        return SandboxState.Reply(
+            status: 200,
+            json: .object([
+                "api_id": .string(random.uuid()), "message": "session validated successfully.",
+                "session_uuid": .string(record.uuid),
+            ]))
+    }
+
+    /// The session of that uuid (any case).
+    func session(uuid: String) throws(SandboxError) -> SessionRecord {
+        guard let index = indexByUUID[uuid.lowercased()] else { throw .sessionNotFound }
+        return sessions[index]
+    }
+
+    // MARK: - What the phone received
+
+    /// The codes that reached a phone by now, in the order they arrived (a late one
+    /// only once the clock has passed its delivery); one session's or one recipient's.
+    func messages(sessionUUID: String? = nil, recipient: String? = nil) -> [OutboxMessage] {
+        var found: [OutboxMessage] = []
+        let candidates: [SessionRecord] =
+            if let sessionUUID { indexByUUID[sessionUUID.lowercased()].map { [sessions[$0]] } ?? [] } else { sessions }
+        for session in candidates {
+            if let recipient, session.recipient != PhoneNumber.filterForm(recipient) { continue }
+            for attempt in session.attempts {
+                guard let deliveredAt = attempt.deliveredAt, deliveredAt <= now else { continue }
+                found.append(OutboxMessage(authID: authID, session: session, attempt: attempt, deliveredAt: deliveredAt))
+            }
+        }
+        // Stable: arrivals at the same instant keep creation order.
+        return found.enumerated().sorted { ($0.element.deliveredAt, $0.offset) < ($1.element.deliveredAt, $1.offset) }.map(\.element)
+    }
+}
