@@ -24,6 +24,12 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The value of an `Authorization: Basic …` header, when there is a token.
+    /// HTTP Basic for the sandbox's out-of-band endpoints, which name the account by it:
+    /// with the token when there is one, else with an empty one (the embedded sandbox checks none).
+    public var sandboxAuthorization: String {
+        basicAuthorization ?? "Basic " + Base64.encode(Array("\(authID):".utf8))
+    }
+
     public var basicAuthorization: String? {
         guard let authToken else { return nil }
         return "Basic " + Base64.encode(Array("\(authID):\(authToken)".utf8))

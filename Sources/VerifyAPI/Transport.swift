@@ -21,10 +21,19 @@ public protocol Transport: Sendable {
     /// The one-time code delivered for a session: from the sandbox's outbox,
     /// the recording, the environment or the person at the keyboard.
     func deliveredCode(for session: DeliveredCodeQuery) async throws(TransportError) -> String
+
+    /// Sends a request to the sandbox's out-of-band endpoints (``SandboxPath``), as a
+    /// script's `fault` does: the embedded sandbox, or a vsh sandbox server. Throws
+    /// ``TransportError/Kind/refused`` where there is no sandbox (Plivo itself).
+    func control(_ request: APIRequest) async throws(TransportError) -> APIResponse
 }
 
 extension Transport {
     public var needsCredentials: Bool { false }
+
+    public func control(_ request: APIRequest) async throws(TransportError) -> APIResponse {
+        throw TransportError(.refused, "the \(name) transport has no sandbox to control (`fault` needs the sandbox or a vsh sandbox server)")
+    }
 }
 
 /// Which session's code is wanted, with what a person needs to find it on their phone.

@@ -62,6 +62,13 @@ public struct ParameterSpec: Sendable, Hashable {
     }
 }
 
+/// The out-of-band paths of vsh's sandbox (docs/sandbox.md): one place for every door that uses them.
+public enum SandboxPath {
+    public static let outbox = "/__sandbox/outbox"
+    public static let clock = "/__sandbox/clock"
+    public static let faults = "/__sandbox/faults"
+}
+
 public enum VerifyParameters {
     public static let channels = ["sms", "voice"]
     public static let sessionStatuses = ["in-progress", "verified", "expired"]
@@ -80,6 +87,20 @@ public enum VerifyParameters {
         .init("dtmf", .integer),
         .init("fraud_check", .text),
     ]
+
+    /// `fault ENDPOINT …`: what it waits for (after the endpoint) and what it does, the keys of
+    /// the body of `POST /__sandbox/faults`. `drop` and `reset` are written bare.
+    public static let faultEndpoints = ["create", "validate", "retrieve", "list", "any"]
+    public static let fault: [ParameterSpec] = [
+        .init("status", .choice(["400", "401", "404", "429", "500", "502", "503"])),
+        .init("delay", .text),
+        .init("body", .choice(["malformed", "empty"])),
+        .init("times", .integer),
+        .init("retry_after", .integer),
+        .init("method", .choice(["POST", "GET"])),
+        .init("recipient", .text),
+    ]
+    public static let faultFlags = ["drop", "reset"]
 
     /// `session list`: the query of GET …/Verify/Session/.
     public static let list: [ParameterSpec] = [

@@ -66,6 +66,11 @@ public final class RecordTransport: Transport {
         return response
     }
 
+    /// Forwarded, not recorded: replay needs only the answers the faults caused, which are.
+    public func control(_ request: APIRequest) async throws(TransportError) -> APIResponse {
+        try await inner.control(request)
+    }
+
     public func sleep(for duration: Duration, as credentials: Credentials?) async throws(TransportError) {
         try await inner.sleep(for: duration, as: credentials)
         state.withLock { $0.sleeps += 1 }

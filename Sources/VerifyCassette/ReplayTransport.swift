@@ -70,6 +70,11 @@ public final class ReplayTransport: Transport {
         return response.apiResponse
     }
 
+    /// Nothing to control: the cassette already holds what the faults of the recording did.
+    public func control(_ request: APIRequest) async throws(TransportError) -> APIResponse {
+        APIResponse(status: 200, json: .object([:]))
+    }
+
     /// Replay's clock is virtual: a `sleep` is instant. It moves the flow on: reads
     /// recorded after it answer from now on.
     public func sleep(for duration: Duration, as credentials: Credentials?) async throws(TransportError) {

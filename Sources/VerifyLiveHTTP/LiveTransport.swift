@@ -151,7 +151,7 @@ public final class LiveTransport: Transport {
             if let authorization = credentials?.basicAuthorization { headers[.authorization] = authorization }
             let response: APIResponse
             do {
-                response = try await exchange(method: .post, target: "/__sandbox/clock", headerFields: headers, body: body)
+                response = try await exchange(method: .post, target: SandboxPath.clock, headerFields: headers, body: body)
             } catch {
                 throw error.transportError(attempts: 1, unsafeToRepeat: false)
             }
@@ -165,6 +165,22 @@ public final class LiveTransport: Transport {
             try await configuration.sleeper.sleep(duration)
         } catch {
             throw TransportError(.cancelled, "cancelled")
+        }
+    }
+
+    /// Against a vsh sandbox server only; Plivo has no such endpoints, and is never sent one.
+    public func control(_ request: APIRequest) async throws(TransportError) -> APIResponse {
+        guard await isSandboxServer() else {
+            throw TransportError(
+                .refused, "\(configuration.baseURL.hostAndPort) is not a vsh sandbox, so it takes no `fault` (nothing was sent)")
+        }
+        var headers = request.headerFields
+        if request.body != nil { headers[.contentType] = "application/json" }
+        headers[.accept] = "application/json"
+        do {
+            return try await exchange(method: request.method, target: request.path, headerFields: headers, body: request.body?.compactText)
+        } catch {
+            throw error.transportError(attempts: 1, unsafeToRepeat: request.method != .get)
         }
     }
 
@@ -211,7 +227,7 @@ public final class LiveTransport: Transport {
         if let known = state.withLock({ $0.sandboxClock }) { return known }
         var answer = false
         if !configuration.baseURL.isPlivo,
-            let response = try? await exchange(method: .get, target: "/__sandbox/clock", headerFields: LiveTransport.jsonHeaders(body: false), body: nil),
+            let response = try? await exchange(method: .get, target: SandboxPath.clock, headerFields: LiveTransport.jsonHeaders(body: false), body: nil),
             response.status == 200, response.json?["now"]?.stringValue != nil
         {
             answer = true

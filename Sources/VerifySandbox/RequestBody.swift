@@ -18,4 +18,5 @@ enum RequestBody: Sendable {
         case .notJSONMediaType: throw .unsupportedMediaType
         }
     }
+
 }

@@ -8,6 +8,10 @@ enum Route: Equatable {
     case session(account: String, uuid: String)
     case outbox
     case clock
+    /// `/__sandbox/faults`: list (GET), arm (POST), clear all (DELETE).
+    case faults
+    /// `/__sandbox/faults/{id}`: clear one (DELETE).
+    case fault(id: String)
 
     init?(path: String) {
         // Compared as bytes; a segment becomes a String only when it is an auth_id or a uuid.
@@ -23,8 +27,13 @@ enum Route: Equatable {
             switch text(segments[1]) {
             case "outbox": self = .outbox
             case "clock": self = .clock
+            case "faults": self = .faults
             default: return nil
             }
+            return
+        }
+        if segments.count == 3, isLiteral(0, "__sandbox"), isLiteral(1, "faults") {
+            self = .fault(id: text(segments[2]))
             return
         }
         guard hasTrailingSlash, segments.count == 5 || segments.count == 6, isLiteral(0, "v1"), isLiteral(1, "Account"),
@@ -45,7 +54,24 @@ enum Route: Equatable {
     var account: String? {
         switch self {
         case .sessions(let account), .session(let account, _): account
-        case .outbox, .clock: nil
+        default: nil
+        }
+    }
+
+    /// The session uuid in the path of a validate or retrieve.
+    var sessionUUID: String? {
+        if case .session(_, let uuid) = self { return uuid }
+        return nil
+    }
+
+    /// Which Verify endpoint a request is, for faults; nil for the out-of-band ones.
+    func endpoint(method: HTTPRequest.Method) -> SandboxFault.Endpoint? {
+        switch (self, method) {
+        case (.sessions, .post): .create
+        case (.sessions, _): .list
+        case (.session, .post): .validate
+        case (.session, _): .retrieve
+        default: nil
         }
     }
 
@@ -53,6 +79,8 @@ enum Route: Equatable {
         switch self {
         case .sessions, .session, .clock: [.get, .post]
         case .outbox: [.get]
+        case .faults: [.get, .post, .delete]
+        case .fault: [.delete]
         }
     }
 }

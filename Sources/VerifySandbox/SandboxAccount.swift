@@ -1,3 +1,4 @@
+import HTTPTypes
 import VerifyAPI
 
 /// One account of the sandbox: everything one auth_id sees, and nothing another does.
@@ -23,6 +24,10 @@ struct SandboxAccount: Sendable {
     /// Outcomes set with `POST /__sandbox/outcomes`, for a recipient (E.164 digits) or one session.
     var outcomeByRecipient: [String: DeliveryOutcome] = [:]
     var outcomeBySession: [String: DeliveryOutcome] = [:]
+    /// Armed faults, in the order armed; one is used up per matching request.
+    var faults: [SandboxFault] = []
+    /// How many faults were ever armed: the number of the next one's id.
+    var faultsArmed = 0
 
     init(authID: String, now: Timestamp, seed: UInt64?) {
         self.authID = authID
@@ -182,6 +187,42 @@ struct SandboxAccount: Sendable {
     func session(uuid: String) throws(SandboxError) -> SessionRecord {
         guard let index = indexByUUID[uuid.lowercased()] else { throw .sessionNotFound }
         return sessions[index]
+    }
+
+    // MARK: - Faults
+
+    /// Arms a fault from the body of `POST /__sandbox/faults`.
+    mutating func armFault(body: JSONValue?) throws(SandboxError) -> SandboxFault {
+        let fault = try SandboxFault(body: body, id: "f\(faultsArmed + 1)")
+        faultsArmed += 1
+        faults.append(fault)
+        return fault
+    }
+
+    /// The first armed fault that waits for this request, used up by one; nil when none does.
+    mutating func takeFault(_ endpoint: SandboxFault.Endpoint, method: HTTPRequest.Method, recipient: String?) -> SandboxFault? {
+        guard let index = faults.firstIndex(where: { $0.matches(endpoint, method: method, recipient: recipient) }) else { return nil }
+        let fault = faults[index]
+        faults[index].remaining -= 1
+        if faults[index].remaining == 0 { faults.remove(at: index) }
+        return fault
+    }
+
+    /// The recipient a request is about, for faults that name one: a create's body, the
+    /// session of a validate or retrieve, the `recipient` filter of a list.
+    func recipient(of endpoint: SandboxFault.Endpoint, uuid: String?, body: RequestBody, query: [QueryItem]) -> String? {
+        switch endpoint {
+        case .create:
+            guard case .object(let pairs)? = try? body.json(), let text = pairs.first(where: { $0.key == "recipient" })?.value.stringValue
+            else { return nil }
+            return PhoneNumber.normalize(text)
+        case .list:
+            return query.last { $0.name == "recipient" }.map { PhoneNumber.filterForm($0.value) }
+        case .validate, .retrieve:
+            return uuid.flatMap { try? session(uuid: $0).recipient }
+        case .any:
+            return nil
+        }
     }
 
     // MARK: - What the phone received

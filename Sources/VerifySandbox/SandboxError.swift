@@ -53,6 +53,17 @@ public enum SandboxError: Error, Sendable, Hashable {
     /// An advance that would move the clock past ``Timestamp/latest``.
     case clockAtEnd
 
+    // The out-of-band faults (POST /__sandbox/faults).
+    case faultEndpointInvalid
+    case faultTimesInvalid
+    case faultStatusInvalid
+    /// Not exactly one of status, drop, reset and body (and no delay alone).
+    case faultKindInvalid
+    case faultBodyInvalid
+    case faultDelayInvalid
+    case faultRetryAfterInvalid
+    case faultNotFound
+
     case authenticationFailed
     /// An out-of-band change (clock, reset, faults…) sent without an account's credentials.
     case accountRequired
@@ -74,7 +85,7 @@ public enum SandboxError: Error, Sendable, Hashable {
     public var status: Int {
         switch self {
         case .authenticationFailed, .accountRequired: 401
-        case .sessionNotFound, .notFound: 404
+        case .sessionNotFound, .notFound, .faultNotFound: 404
         case .methodNotAllowed: 405
         case .bodyTooLarge: 413
         case .headersTooLarge: 431
@@ -117,6 +128,14 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .advanceInvalid: "advance must be a duration such as 30s, 11m or 1h"
         case .advanceTooLong: "advance must be at most \(DurationText.maximumText)"
         case .clockAtEnd: "the clock cannot pass \(Timestamp.latest.iso8601)"
+        case .faultEndpointInvalid: "endpoint must be one of create, validate, retrieve, list, any"
+        case .faultTimesInvalid: "times must be an integer from 1 to \(SandboxFault.maximumTimes)"
+        case .faultStatusInvalid: "status must be one of \(SandboxFault.statuses.map { String($0.status) }.joined(separator: ", "))"
+        case .faultKindInvalid: "a fault takes one of status, drop: true, reset: true or body, or a delay alone"
+        case .faultBodyInvalid: "body must be malformed or empty"
+        case .faultDelayInvalid: "delay must be a duration of at most \(DurationText.format(SandboxFault.maximumDelay))"
+        case .faultRetryAfterInvalid: "retry_after must be an integer from 0 to 86400, with status 429"
+        case .faultNotFound: "fault not found"
         case .authenticationFailed: "authentication failed"
         case .accountRequired: "this change needs an account: send its auth_id and token with HTTP Basic auth"
         case .sessionNotFound: "session not found"
@@ -135,7 +154,8 @@ public enum SandboxError: Error, Sendable, Hashable {
         .sessionUUIDMismatch, .recipientRequired, .recipientInvalid, .channelInvalid, .methodInvalid,
         .codeLengthInvalid, .dtmfInvalid, .urlInvalid, .recipientUnreachable, .tooManyDeliveryAttempts, .notAString(parameter: "<name>"), .unknownParameter("<name>"),
         .bodyNotObject, .bodyNotJSON, .limitInvalid, .offsetInvalid, .statusInvalid, .timeInvalid(filter: "<filter>"),
-        .timeTooOld, .advanceInvalid, .advanceTooLong, .clockAtEnd, .authenticationFailed, .accountRequired, .sessionNotFound, .notFound,
+        .timeTooOld, .advanceInvalid, .advanceTooLong, .clockAtEnd, .faultEndpointInvalid, .faultTimesInvalid, .faultStatusInvalid, .faultKindInvalid,
+        .faultBodyInvalid, .faultDelayInvalid, .faultRetryAfterInvalid, .faultNotFound, .authenticationFailed, .accountRequired, .sessionNotFound, .notFound,
         .methodNotAllowed(allowed: [.get, .post]), .bodyTooLarge, .unsupportedMediaType,
         .malformedRequest, .headersTooLarge, .targetNotAPath,
     ]

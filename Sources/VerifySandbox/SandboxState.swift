@@ -140,6 +140,62 @@ struct SandboxState: Sendable {
             return Reply(status: 200, json: .object(["now": .string(account.now.iso8601)]))
         }
     }
+
+    // MARK: - Faults
+
+    /// The answer a fault gives instead of the request's: its status with Plivo's error
+    /// body (and `Retry-After` on a 429), or (dropped) none at all. Nil: the request runs.
+    mutating func faultReply(_ fault: SandboxFault) -> Reply? {
+        switch fault.action {
+        case .status(let status):
+            var headers: [(String, String)] = []
+            if let retryAfter = fault.retryAfter { headers.append(("Retry-After", String(retryAfter))) }
+            return Reply(
+                status: status,
+                json: .object(["api_id": .string(random.uuid()), "error": .string(SandboxFault.text(forStatus: status))]),
+                headerFields: headers)
+        case .drop:
+            // Nobody reads it: the door closes the connection instead.
+            return Reply(status: 503, json: .object(["error": "connection dropped"]))
+        case .reset, .malformedBody, .emptyBody, .none:
+            return nil
+        }
+    }
+
+    /// `POST /__sandbox/faults`: arms one for the caller's account.
+    mutating func armFault(body: RequestBody, caller: OutOfBandCaller) throws(SandboxError) -> Reply {
+        guard let authID = caller.authID else { throw .accountRequired }
+        let json = try body.json()
+        let fault = try withAccount(authID) { account throws(SandboxError) in try account.armFault(body: json) }
+        return Reply(status: 201, json: .object(["fault": fault.json]))
+    }
+
+    /// `GET /__sandbox/faults`: the caller's account's armed faults, or every account's.
+    func faultsResponse(caller: OutOfBandCaller) -> Reply {
+        let listed: [JSONValue] = allAccounts.filter { caller.authID == nil || $0.authID == caller.authID }.flatMap { account in
+            account.faults.map { fault in
+                guard case .object(let pairs) = fault.json else { return fault.json }
+                return .object([(key: "auth_id", value: .string(account.authID))] + pairs)
+            }
+        }
+        return Reply(status: 200, json: .object(["faults": .array(listed)]))
+    }
+
+    /// `DELETE /__sandbox/faults` (every one of the caller's) or `…/faults/{id}` (that one).
+    mutating func clearFaults(id: String?, caller: OutOfBandCaller) throws(SandboxError) -> Reply {
+        guard let authID = caller.authID else { throw .accountRequired }
+        let cleared = try withAccount(authID) { account throws(SandboxError) -> Int in
+            let before = account.faults.count
+            if let id {
+                guard account.faults.contains(where: { $0.id == id }) else { throw .faultNotFound }
+                account.faults.removeAll { $0.id == id }
+            } else {
+                account.faults.removeAll()
+            }
+            return before - account.faults.count
+        }
+        return Reply(status: 200, json: .object(["cleared": .number(Double(cleared))]))
+    }
 }
 
 /// Who is asking an out-of-band endpoint: an account, by the request's HTTP Basic

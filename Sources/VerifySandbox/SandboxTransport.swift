@@ -11,9 +11,33 @@ public struct SandboxTransport: Transport {
 
     public var name: String { "sandbox" }
 
-    /// The sandbox's answer; never throws.
+    /// The sandbox's answer. Throws only where an armed fault (`fault …`) says a network
+    /// would have failed: a dropped or reset connection, a success whose body is not JSON;
+    /// a fault's delay is waited for real.
     public func send(_ request: APIRequest) async throws(TransportError) -> APIResponse {
-        sandbox.handle(request)
+        let answer = sandbox.answer(request)
+        guard let fault = answer.fault else { return answer.response }
+        if let delay = fault.delay {
+            do {
+                try await Task.sleep(for: delay)
+            } catch {
+                throw TransportError(.cancelled, "cancelled")
+            }
+        }
+        switch fault.mangle {
+        case .drop:
+            throw TransportError(.connection, "the sandbox closed the connection without an answer (armed fault \(fault.faultID))")
+        case .reset:
+            throw TransportError(.connection, "the connection was reset in the middle of the answer (armed fault \(fault.faultID))")
+        case nil:
+            break
+        }
+        let response = answer.response
+        if response.isSuccess, !response.body.isEmpty, response.json == nil {
+            throw TransportError(
+                .invalidResponse, "the answer from the sandbox (\(response.statusLine)) is not JSON (armed fault \(fault.faultID))")
+        }
+        return response
     }
 
     /// Moves the clock of the caller's account (the sandbox's default account without
@@ -24,6 +48,11 @@ public struct SandboxTransport: Transport {
         } catch {
             throw TransportError(.refused, "the sandbox's clock cannot move by \(DurationText.format(duration)): \(error.text)")
         }
+    }
+
+    /// The sandbox's own answer: faults do not apply to its out-of-band endpoints.
+    public func control(_ request: APIRequest) async throws(TransportError) -> APIResponse {
+        sandbox.handle(request)
     }
 
     /// The latest code the sandbox sent for the session.

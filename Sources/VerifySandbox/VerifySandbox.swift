@@ -86,12 +86,20 @@ public final class VerifySandbox: Sendable {
     public var accounts: [String] { state.withLock { $0.accountOrder } }
 
     /// Answers one request: the four Verify endpoints under `/v1/Account/{auth_id}/`,
-    /// and the out-of-band endpoints under `/__sandbox/` (``Route``). Never throws: every failure
-    /// is an answer with a status and an `error` text (see ``SandboxError``).
+    /// and the out-of-band endpoints under `/__sandbox/` (``Route``). Never throws: every
+    /// failure is an answer with a status and an `error` text (see ``SandboxError``).
+    /// An armed fault that drops or resets the connection cannot happen in-process: use
+    /// ``answer(_:clientAddress:)`` to see it.
     ///
     /// - Parameter clientAddress: the caller's IP, reported as a session's `requestor_ip`;
     ///   `127.0.0.1` when nil.
     public func handle(_ request: APIRequest, clientAddress: String? = nil) -> APIResponse {
+        answer(request, clientAddress: clientAddress).response
+    }
+
+    /// The answer to one request and what an armed fault adds to it (a delay, a dropped
+    /// or reset connection), for the door in front of the sandbox to carry out.
+    public func answer(_ request: APIRequest, clientAddress: String? = nil) -> SandboxAnswer {
         respond(
             method: request.method, path: request.path, query: request.query, headerFields: request.headerFields,
             body: request.body.map(RequestBody.json) ?? .absent, clientAddress: clientAddress)
@@ -101,11 +109,19 @@ public final class VerifySandbox: Sendable {
     /// the raw body bytes. An empty body counts as none (whatever its `Content-Type`); a
     /// body sent with a `Content-Type` that is not JSON is answered `415`, one that is not
     /// JSON `400 request body is not valid JSON`, each only where the endpoint reads a body
-    /// (after routing, authentication and the method). For an HTTP server in front of the sandbox.
+    /// (after routing, authentication and the method).
     public func handle(
         method: HTTPRequest.Method, target: String, headerFields: HTTPFields = [:], body: [UInt8],
         clientAddress: String? = nil
     ) -> APIResponse {
+        answer(method: method, target: target, headerFields: headerFields, body: body, clientAddress: clientAddress).response
+    }
+
+    /// ``handle(method:target:headerFields:body:clientAddress:)`` with the fault's part: for an HTTP server.
+    public func answer(
+        method: HTTPRequest.Method, target: String, headerFields: HTTPFields = [:], body: [UInt8],
+        clientAddress: String? = nil
+    ) -> SandboxAnswer {
         let requestBody: RequestBody
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             requestBody = .absent
@@ -123,7 +139,7 @@ public final class VerifySandbox: Sendable {
     private func respond(
         method: HTTPRequest.Method, path rawPath: String, query rawQuery: [QueryItem], headerFields: HTTPFields,
         body: RequestBody, clientAddress: String?
-    ) -> APIResponse {
+    ) -> SandboxAnswer {
         var path = rawPath
         var query = rawQuery
         if let mark = rawPath.utf8.firstIndex(of: UInt8(ascii: "?")) {
@@ -133,6 +149,7 @@ public final class VerifySandbox: Sendable {
         // Routing and authentication read nothing of the state, and the JSON is written
         // after the lock is released: the lock covers only the operation itself.
         let outcome: Result<SandboxState.Reply, SandboxState.Failure>
+        let fault: SandboxFault?
         do throws(SandboxError) {
             guard let route = Route(path: path) else { throw .notFound }
             var caller = OutOfBandCaller.anonymous
@@ -144,38 +161,82 @@ public final class VerifySandbox: Sendable {
                 caller = try Self.caller(headerFields, token: configuration.authToken)
             }
             guard route.methods.contains(method) else { throw .methodNotAllowed(allowed: route.methods) }
-            outcome = state.withLock { state in
-                Result { () throws(SandboxError) -> SandboxState.Reply in
+            (outcome, fault) = state.withLock { state in
+                var fault: SandboxFault?
+                let result = Result { () throws(SandboxError) -> SandboxState.Reply in
+                    if let endpoint = route.endpoint(method: method), let account = route.account {
+                        fault = try state.withAccount(account) { account throws(SandboxError) in
+                            account.takeFault(
+                                endpoint, method: method,
+                                recipient: account.recipient(of: endpoint, uuid: route.sessionUUID, body: body, query: query))
+                        }
+                        if let fault, let reply = state.faultReply(fault) { return reply }
+                    }
                     switch (route, method) {
                     case (.sessions(let account), .post):
-                        try state.createSession(account: account, body: body, clientAddress: clientAddress)
+                        return try state.createSession(account: account, body: body, clientAddress: clientAddress)
                     case (.sessions(let account), _):
-                        try state.listSessions(account: account, path: path, query: query)
+                        return try state.listSessions(account: account, path: path, query: query)
                     case (.session(let account, let uuid), .post):
-                        try state.validateSession(account: account, uuid: uuid, body: body)
+                        return try state.validateSession(account: account, uuid: uuid, body: body)
                     case (.session(let account, let uuid), _):
-                        try state.retrieveSession(account: account, uuid: uuid)
+                        return try state.retrieveSession(account: account, uuid: uuid)
                     case (.outbox, _):
-                        try state.outboxResponse(query: query, caller: caller)
+                        return try state.outboxResponse(query: query, caller: caller)
                     case (.clock, .post):
-                        try state.clockResponse(advancing: body, caller: caller)
+                        return try state.clockResponse(advancing: body, caller: caller)
                     case (.clock, _):
-                        try state.clockResponse(advancing: nil, caller: caller)
+                        return try state.clockResponse(advancing: nil, caller: caller)
+                    case (.faults, .post):
+                        return try state.armFault(body: body, caller: caller)
+                    case (.faults, .delete):
+                        return try state.clearFaults(id: nil, caller: caller)
+                    case (.faults, _):
+                        return state.faultsResponse(caller: caller)
+                    case (.fault(let id), _):
+                        return try state.clearFaults(id: id, caller: caller)
                     }
                 }.mapError { SandboxState.Failure(error: $0, apiID: state.random.uuid()) }
+                return (result, fault)
             }
         } catch {
-            return response(for: error)
+            return SandboxAnswer(response: response(for: error), fault: nil)
         }
+        var response: APIResponse
         switch outcome {
         case .success(let reply):
-            var response = APIResponse(status: reply.status, json: reply.json)
+            response = APIResponse(status: reply.status, json: reply.json)
             for (name, value) in reply.headerFields {
                 if let field = HTTPField.Name(name) { response.headerFields[field] = value }
             }
-            return response
-        case .failure(let failure): return failure.error.response(apiID: failure.apiID)
+        case .failure(let failure):
+            response = failure.error.response(apiID: failure.apiID)
         }
+        guard let fault else { return SandboxAnswer(response: response, fault: nil) }
+        return Self.applying(fault, to: response)
+    }
+
+    /// The answer as the armed fault changes it: `X-Vsh-Fault` names the fault; a body
+    /// cut short or emptied; what only a connection can do (drop, reset) left to the door.
+    static func applying(_ fault: SandboxFault, to original: APIResponse) -> SandboxAnswer {
+        var headerFields = original.headerFields
+        headerFields[SandboxFault.headerName] = fault.id
+        let body: [UInt8]
+        switch fault.action {
+        // Half of a JSON object's bytes never parse: its closing brace is gone.
+        case .malformedBody: body = Array(original.body.prefix(original.body.count / 2))
+        case .emptyBody: body = []
+        default: body = original.body
+        }
+        let mangle: FaultDelivery.Mangle? =
+            switch fault.action {
+            case .drop: .drop
+            case .reset: .reset
+            default: nil
+            }
+        return SandboxAnswer(
+            response: APIResponse(status: original.status, headerFields: headerFields, body: body),
+            fault: FaultDelivery(faultID: fault.id, delay: fault.delay, mangle: mangle))
     }
 
     /// The answer to a failure found outside the sandbox, by a server in front of it

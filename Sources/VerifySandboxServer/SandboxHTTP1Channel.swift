@@ -7,6 +7,14 @@ import NIOHTTPTypesHTTP1
 import VerifyAPI
 import VerifySandbox
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Hummingbird's HTTP/1.1 child channel, with the sandbox's framing rules in the pipeline.
 ///
 /// The same handlers as Hummingbird's `HTTP1Channel` (NIO's encoder and decoder, the
@@ -67,6 +75,10 @@ struct SandboxHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 ///   reading it, which answers the same way.
 /// * **HEAD.** No body bytes are written for an answer to `HEAD`, whatever the responder sent;
 ///   its headers (`Content-Length` included) are the GET answer's.
+/// * **Connection faults** armed in the sandbox (``SandboxResponder/connectionFaultHeader``
+///   on the answer, never sent): `drop` closes the connection instead of answering; `reset`
+///   sends the head and half the body, then resets the connection (an RST, as a peer that
+///   crashed would).
 final class HTTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -91,6 +103,12 @@ final class HTTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var pendingError: SandboxError?
     /// The answer being written is to a HEAD request: its body is not sent.
     private var answeringHead = false
+    /// The answer being written is cut by an armed fault.
+    private var connectionFault: ConnectionFault?
+
+    enum ConnectionFault: String {
+        case drop, reset
+    }
 
     init(errorResponse: @escaping (SandboxError) -> APIResponse) {
         self.errorResponse = errorResponse
@@ -147,6 +165,15 @@ final class HTTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(var head):
+            if let fault = head.headers.first(name: SandboxResponder.connectionFaultHeader).flatMap(ConnectionFault.init) {
+                head.headers.remove(name: SandboxResponder.connectionFaultHeader)
+                connectionFault = fault
+                stopReading = true
+                if fault == .drop {
+                    promise?.succeed(())
+                    return
+                }
+            }
             if let exchange = owed.first {
                 answeringHead = exchange.method == .HEAD
                 if exchange.closes || (pendingError != nil && owed.count == 1) {
@@ -156,14 +183,40 @@ final class HTTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 }
             }
             context.write(wrapOutboundOut(.head(head)), promise: promise)
-        case .body:
-            if answeringHead {
+        case .body(let part):
+            if connectionFault == .drop {
+                promise?.succeed(())
+            } else if connectionFault == .reset {
+                // Half the body, then the reset (at the end of the answer).
+                guard case .byteBuffer(var buffer) = part else {
+                    promise?.succeed(())
+                    return
+                }
+                let half = buffer.readSlice(length: buffer.readableBytes / 2) ?? ByteBuffer()
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(half))), promise: promise)
+            } else if answeringHead {
                 promise?.succeed(())
             } else {
                 context.write(data, promise: promise)
             }
         case .end:
             answeringHead = false
+            if let fault = connectionFault {
+                promise?.succeed(())
+                let channel = context.channel
+                context.flush()
+                if fault == .reset {
+                    // SO_LINGER 0: the close sends an RST instead of a FIN.
+                    if let socket = channel as? any SocketOptionProvider {
+                        socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+                    } else {
+                        channel.close(promise: nil)
+                    }
+                } else {
+                    channel.close(promise: nil)
+                }
+                return
+            }
             if !owed.isEmpty { owed.removeFirst() }
             context.write(data, promise: promise)
             if owed.isEmpty, let error = pendingError {

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -38,10 +39,22 @@ struct SandboxResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
-        var answer = try await answer(request, clientAddress: context.clientAddress)
-        logger.info(
-            "\(Self.logLine(method: request.method, target: request.head.path, status: answer.status, duration: ContinuousClock.now - start))"
-        )
+        let (response, fault) = try await answer(request, clientAddress: context.clientAddress)
+        var answer = response
+        if let delay = fault?.delay {
+            // An armed delay is real time: what a client's timeout is tested against.
+            try? await Task.sleep(for: delay)
+        }
+        var line = Self.logLine(method: request.method, target: request.head.path, status: answer.status, duration: ContinuousClock.now - start)
+        if let fault {
+            line += " (fault \(fault.faultID)\(fault.mangle.map { ": \($0 == .drop ? "dropped" : "reset")" } ?? ""))"
+            switch fault.mangle {
+            case .drop: answer.headerFields[Self.connectionFault] = "drop"
+            case .reset: answer.headerFields[Self.connectionFault] = "reset"
+            case nil: break
+            }
+        }
+        logger.info("\(line)")
         // Every GET endpoint takes HEAD too: the GET answer's headers, no body.
         if answer.status == 405, let allow = answer.headerFields[.allow] {
             answer.headerFields[.allow] = Self.allowingHead(allow)
@@ -57,6 +70,11 @@ struct SandboxResponder: HTTPResponder {
         )
     }
 
+    /// Set on an answer that an armed fault cuts (`drop`, `reset`): read and removed by
+    /// ``HTTPFramingHandler``, which carries it out; never sent.
+    static let connectionFaultHeader = "x-vsh-connection-fault"
+    static let connectionFault = HTTPField.Name(connectionFaultHeader)!
+
     /// What the server takes on any of its resources, for a `CONNECT` or `OPTIONS *`.
     static let serverMethods = "GET, HEAD, POST"
 
@@ -67,22 +85,22 @@ struct SandboxResponder: HTTPResponder {
         return methods.joined(separator: ", ")
     }
 
-    private func answer(_ request: Request, clientAddress: String?) async throws -> APIResponse {
+    private func answer(_ request: Request, clientAddress: String?) async throws -> (APIResponse, FaultDelivery?) {
         // Requests that are not for a resource of the sandbox: the server answers them.
         if request.method == .connect {
             // This server is not a proxy; the connection closes after the answer (HTTPFramingHandler).
-            return methodNotAllowedOnTheServer()
+            return (methodNotAllowedOnTheServer(), nil)
         }
         let target = request.head.path ?? ""
         if !target.hasPrefix("/") {
             // An absolute-form target (`http://host/path`) has become its path already; what is
             // left is `*` (meant for OPTIONS only) or something that is no target at all.
-            if target == "*", request.method == .options { return methodNotAllowedOnTheServer() }
-            return sandbox.response(for: .targetNotAPath)
+            if target == "*", request.method == .options { return (methodNotAllowedOnTheServer(), nil) }
+            return (sandbox.response(for: .targetNotAPath), nil)
         }
         // A declared length over the limit is refused before a byte of the body is read.
         if let declared = request.headers[.contentLength], let length = Int(declared), length > maxBodySize {
-            return sandbox.response(for: .bodyTooLarge)
+            return (sandbox.response(for: .bodyTooLarge), nil)
         }
         var body = ByteBuffer()
         do {
@@ -92,21 +110,22 @@ struct SandboxResponder: HTTPResponder {
             }
         } catch is NIOTooManyBytesError {
             // A chunked body over the limit, or one longer than its Content-Length said.
-            return sandbox.response(for: .bodyTooLarge)
+            return (sandbox.response(for: .bodyTooLarge), nil)
         } catch is HTTPParserError {
             // A malformed chunk, or a peer that left mid-body: answered (if anyone is still
             // there to read it), and the connection closes after (HTTPFramingHandler).
-            return sandbox.response(for: .malformedRequest)
+            return (sandbox.response(for: .malformedRequest), nil)
         }
         // Any other error reading the body is the connection's (it is gone): no answer can reach it.
 
-        return sandbox.handle(
+        let answer = sandbox.answer(
             method: request.method == .head ? .get : request.method,
             target: target,
             headerFields: request.headers,
             body: Array(body.readableBytesView),
             clientAddress: clientAddress
         )
+        return (answer.response, answer.fault)
     }
 
     private func methodNotAllowedOnTheServer() -> APIResponse {

@@ -39,7 +39,7 @@ public struct Completer: Sendable {
     }
 
     /// The commands of the language, then the prompt's own.
-    public static let commands = ["assert", "auth", "let", "print", "session", "sleep", "validate"] + REPLCommand.names
+    public static let commands = ["assert", "auth", "fault", "let", "print", "session", "sleep", "validate"] + REPLCommand.names
     public static let sessionSubcommands = ["create", "get", "list", "use"]
     public static let transports = ["live", "record", "replay", "sandbox"]
     static let expressionWords = ["body", "header", "status"]

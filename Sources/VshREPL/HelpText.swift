@@ -44,6 +44,11 @@ public enum HelpText {
             usage: "sleep DURATION",
             summary: "Wait; instant on the sandbox and in replay, which move their virtual clock.",
             examples: ["sleep 11m", "sleep 500ms"])),
+        ("fault", Entry(
+            brief: "make the sandbox fail the next matching requests",
+            usage: "fault create|validate|retrieve|list|any [drop|reset] [status=N] [delay=D] [body=malformed|empty] [times=N] [recipient=…] | fault clear",
+            summary: "Arm a fault on the sandbox (embedded, or a vsh sandbox server) for the next requests to an endpoint: an error status, a delay, a dropped or reset connection, a broken body. `fault clear` disarms them.",
+            examples: ["fault create status=503 times=2", "fault validate delay=3s", "fault any drop", "fault clear"])),
         ("transport", Entry(
             brief: "switch to sandbox, live, replay or record",
             usage: "transport sandbox | live | replay FILE.har | record [--overwrite] FILE.har",

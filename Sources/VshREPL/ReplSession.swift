@@ -213,6 +213,8 @@ public final class ReplSession {
                 console.out(console.styled("✓ holds", .green) + "\n")
             case .slept(let duration, _):
                 console.out(console.styled("slept \(DurationText.format(duration))", .dim) + "\n")
+            case .faulted(let id, _):
+                console.out(console.styled(id.map { "armed fault \($0)" } ?? "cleared the faults", .dim) + "\n")
             case .sessionChanged:
                 break
             }

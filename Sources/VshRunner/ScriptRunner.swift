@@ -536,6 +536,9 @@ struct EventPrinter: Sendable {
         case .slept(let duration, let statement):
             guard verbose else { return }
             console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  slept \(DurationText.format(duration))\n")
+        case .faulted(let id, let statement):
+            guard verbose else { return }
+            console.out("  \(console.styled(String(statement.range.lowerBound.line), .dim))  \(id.map { "armed fault \($0)" } ?? "cleared the faults")\n")
         case .sessionChanged:
             break
         }

@@ -143,7 +143,45 @@ public final class Interpreter {
                 throw failure(error, statement)
             }
             events(.slept(duration, statement))
+        case .fault(let target, let parameters):
+            try await fault(target, parameters, statement)
         }
+    }
+
+    /// `fault ENDPOINT …` arms a fault on the caller's account of the sandbox; `fault clear` clears them.
+    private func fault(_ target: Identifier, _ parameters: [Parameter], _ statement: Statement) async throws(RunFailure) {
+        let credentials = try await requireCredentials(statement)
+        var headers = HTTPFields()
+        headers[.authorization] = credentials.sandboxAuthorization
+        let request: APIRequest
+        if target.name == "clear" {
+            request = APIRequest(method: .delete, path: SandboxPath.faults, headerFields: headers)
+        } else {
+            var body: [(key: String, value: JSONValue)] = [("endpoint", .string(target.name))]
+            for parameter in parameters {
+                let name = parameter.name.name
+                let text = try await resolve(parameter.value)
+                if VerifyParameters.faultFlags.contains(name) {
+                    body.append((name, true))
+                } else if ["status", "times", "retry_after"].contains(name), let number = Int(text) {
+                    body.append((name, .number(Double(number))))
+                } else {
+                    body.append((name, .string(text)))
+                }
+            }
+            request = APIRequest(method: .post, path: SandboxPath.faults, headerFields: headers, body: .object(body))
+        }
+        let response: APIResponse
+        do {
+            response = try await transport.control(request)
+        } catch {
+            throw failure(error, statement)
+        }
+        guard response.isSuccess else {
+            throw RunFailure.runtime(
+                "the sandbox refused the fault: \(response.statusLine)\(response.errorText.map { ": \(redact($0))" } ?? "")", at: statement.range)
+        }
+        events(.faulted(response.json?["fault"]?["id"]?.stringValue, statement))
     }
 
     /// `text` as it may be shown: every secret in it `[redacted]` (the rule: ``Redactor``).

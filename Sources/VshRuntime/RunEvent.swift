@@ -13,4 +13,6 @@ public enum RunEvent: Sendable {
     case sessionChanged(String?)
     /// `sleep` moved time on.
     case slept(Duration, Statement)
+    /// `fault` armed one (its id, `f1`) or cleared them (nil).
+    case faulted(String?, Statement)
 }

@@ -57,6 +57,8 @@ public struct Checker: Sendable {
             defined.insert(name.name)
         case .sleep:
             break
+        case .fault(_, let parameters):
+            for parameter in parameters { findings += check(parameter.value) }
         }
         if statement.sendsRequest { hasRequest = true }
     }

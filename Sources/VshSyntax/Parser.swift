@@ -7,7 +7,7 @@ import VerifyAPI
 /// every problem in a file at once.
 public struct Parser {
     /// The commands a line can start with.
-    public static let commands = ["auth", "session", "validate", "assert", "let", "print", "sleep"]
+    public static let commands = ["auth", "session", "validate", "assert", "let", "print", "sleep", "fault"]
     public static let sessionSubcommands = ["create", "get", "list", "use"]
     /// Names an expression can start with.
     public static let expressionKeywords = ["status", "body", "header", "true", "false", "null", "not"]
@@ -206,6 +206,7 @@ public struct Parser {
             return Statement(.print(expression), range: range.union(expression.range))
         case "let": return try parseLet(range)
         case "sleep": return try parseSleep(range)
+        case "fault": return try parseFault(range)
         default:
             throw Diagnostic("unknown command `\(Parser.short(word))`", at: range, hint: commandHint(word))
         }
@@ -359,6 +360,48 @@ public struct Parser {
             throw Diagnostic("\(quote(text)) is not a duration", at: token.range, hint: "a duration is a whole number and a unit: 500ms, 30s, 11m, 1h, or 1h30m")
         }
         return Statement(.sleep(duration, token.range), range: keyword.union(token.range))
+    }
+
+    private mutating func parseFault(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
+        let usage = "fault create status=503 times=2"
+        let token = next(.argument)
+        let targets = VerifyParameters.faultEndpoints + ["clear"]
+        guard case .word(let target) = token.kind else {
+            let at = (token.kind == .newline || token.kind == .end) ? keyword : token.range
+            throw Diagnostic("`fault` needs an endpoint (\(VerifyParameters.faultEndpoints.joined(separator: ", "))) or `clear`", at: at, hint: usage)
+        }
+        guard targets.contains(target) else {
+            let hint = Suggestions.closest(to: target, in: targets).map { "did you mean `fault \($0)`?" }
+            throw Diagnostic("`fault` takes an endpoint (\(VerifyParameters.faultEndpoints.joined(separator: ", "))) or `clear`, got \(quote(target))", at: token.range, hint: hint ?? usage)
+        }
+        let head = keyword.union(token.range)
+        let name = Identifier(target, range: token.range)
+        if target == "clear" { return Statement(.fault(target: name, []), range: head) }
+        // The bare flags first: `fault create drop times=2`.
+        var parameters: [Parameter] = []
+        while case .word(let flag) = peek(.argument).kind, VerifyParameters.faultFlags.contains(flag) {
+            let flagToken = next(.argument)
+            guard !parameters.contains(where: { $0.name.name == flag }) else {
+                throw Diagnostic("`\(flag)` is given twice", at: flagToken.range)
+            }
+            parameters.append(Parameter(name: Identifier(flag, range: flagToken.range), value: Argument(.word("true"), range: flagToken.range)))
+        }
+        parameters += try parseParameters(VerifyParameters.fault, command: "fault", usage: usage)
+        if let delay = parameters.first(where: { $0.name.name == "delay" }), let text = delay.value.literalText {
+            guard case .success(let duration) = DurationText.read(text), duration <= .seconds(60) else {
+                throw Diagnostic("`delay` takes a duration of at most 60s, got \(quote(text))", at: delay.value.range, hint: "delay=2s")
+            }
+        }
+        let actions = parameters.filter { ["status", "body", "drop", "reset"].contains($0.name.name) }
+        if actions.count > 1 {
+            throw Diagnostic(
+                "a fault does one thing: \(actions.map { "`\($0.name.name)`" }.joined(separator: " and ")) cannot go together", at: actions[1].range,
+                hint: "arm two faults, one after the other")
+        }
+        if actions.isEmpty, !parameters.contains(where: { $0.name.name == "delay" }) {
+            throw Diagnostic("a fault needs what to do: status=N, delay=D, body=malformed|empty, drop or reset", at: head, hint: usage)
+        }
+        return Statement(.fault(target: name, parameters), range: parameters.last.map { head.union($0.range) } ?? head)
     }
 
     // MARK: Arguments
@@ -668,6 +711,7 @@ extension Command {
         case .let: "let name = body.session_uuid"
         case .print: "print body"
         case .sleep: "sleep 11m"
+        case .fault: "fault create status=503 times=2"
         }
     }
 }

@@ -49,6 +49,10 @@ public enum Command: Sendable, Equatable {
     case print(Expression)
     /// `sleep 11m`
     case sleep(Duration, SourceRange)
+    /// `fault create status=503 times=2`, `fault any drop`, `fault clear`: arms a fault on the
+    /// sandbox for the next matching requests, or clears them. `target` is the endpoint or
+    /// `clear`; the bare `drop` and `reset` are parameters whose value is the word `true`.
+    case fault(target: Identifier, [Parameter])
 }
 
 /// A name as written, with where it was written.

@@ -140,6 +140,8 @@ extension Command {
         case .let(let id, let e): .let(Identifier(id.name, range: noRange), e.erasingRanges)
         case .print(let e): .print(e.erasingRanges)
         case .sleep(let d, _): .sleep(d, noRange)
+        case .fault(let target, let ps):
+            .fault(target: Identifier(target.name, range: noRange), ps.map { Parameter(name: Identifier($0.name.name, range: noRange), value: $0.value.erasingRanges) })
         }
     }
 }
