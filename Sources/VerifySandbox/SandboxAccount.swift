@@ -28,10 +28,15 @@ struct SandboxAccount: Sendable {
     var faults: [SandboxFault] = []
     /// How many faults were ever armed: the number of the next one's id.
     var faultsArmed = 0
+    /// Plivo's rate limits, when enforced: list sessions, and (``RateLimits/all``) the whole account.
+    var listWindow: RateWindow?
+    var accountWindow: RateWindow?
 
-    init(authID: String, now: Timestamp, seed: UInt64?) {
+    init(authID: String, now: Timestamp, seed: UInt64?, rateLimits: RateLimits = .verify) {
         self.authID = authID
         self.now = now
+        if rateLimits != .off { listWindow = RateWindow(limit: RateLimits.listLimit, period: RateLimits.listPeriod) }
+        if rateLimits == .all { accountWindow = RateWindow(limit: RateLimits.accountLimit, period: RateLimits.accountPeriod) }
         random = SandboxRandom(seed: seed.map { $0 ^ Self.fingerprint(authID) })
         defaultAppUUID = random.uuid()
     }
@@ -187,6 +192,13 @@ struct SandboxAccount: Sendable {
     func session(uuid: String) throws(SandboxError) -> SessionRecord {
         guard let index = indexByUUID[uuid.lowercased()] else { throw .sessionNotFound }
         return sessions[index]
+    }
+
+    /// Admits a request to `endpoint` under the rate limits, or gives the seconds until it would be.
+    mutating func admit(_ endpoint: SandboxFault.Endpoint) -> Int? {
+        if let wait = accountWindow?.admit(at: now) { return wait }
+        if endpoint == .list, let wait = listWindow?.admit(at: now) { return wait }
+        return nil
     }
 
     // MARK: - Faults

@@ -64,6 +64,9 @@ public enum SandboxError: Error, Sendable, Hashable {
     case faultRetryAfterInvalid
     case faultNotFound
 
+    /// Over one of Plivo's rate limits (``RateLimits``); `Retry-After` says when to come back.
+    case rateLimited(retryAfter: Int)
+
     case authenticationFailed
     /// An out-of-band change (clock, reset, faults…) sent without an account's credentials.
     case accountRequired
@@ -90,7 +93,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .bodyTooLarge: 413
         case .headersTooLarge: 431
         case .unsupportedMediaType: 415
-        case .tooManyDeliveryAttempts: 429
+        case .tooManyDeliveryAttempts, .rateLimited: 429
         default: 400
         }
     }
@@ -136,6 +139,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .faultDelayInvalid: "delay must be a duration of at most \(DurationText.format(SandboxFault.maximumDelay))"
         case .faultRetryAfterInvalid: "retry_after must be an integer from 0 to 86400, with status 429"
         case .faultNotFound: "fault not found"
+        case .rateLimited: "too many requests"
         case .authenticationFailed: "authentication failed"
         case .accountRequired: "this change needs an account: send its auth_id and token with HTTP Basic auth"
         case .sessionNotFound: "session not found"
@@ -155,7 +159,8 @@ public enum SandboxError: Error, Sendable, Hashable {
         .codeLengthInvalid, .dtmfInvalid, .urlInvalid, .recipientUnreachable, .tooManyDeliveryAttempts, .notAString(parameter: "<name>"), .unknownParameter("<name>"),
         .bodyNotObject, .bodyNotJSON, .limitInvalid, .offsetInvalid, .statusInvalid, .timeInvalid(filter: "<filter>"),
         .timeTooOld, .advanceInvalid, .advanceTooLong, .clockAtEnd, .faultEndpointInvalid, .faultTimesInvalid, .faultStatusInvalid, .faultKindInvalid,
-        .faultBodyInvalid, .faultDelayInvalid, .faultRetryAfterInvalid, .faultNotFound, .authenticationFailed, .accountRequired, .sessionNotFound, .notFound,
+        .faultBodyInvalid, .faultDelayInvalid, .faultRetryAfterInvalid, .faultNotFound, .rateLimited(retryAfter: 60),
+        .authenticationFailed, .accountRequired, .sessionNotFound, .notFound,
         .methodNotAllowed(allowed: [.get, .post]), .bodyTooLarge, .unsupportedMediaType,
         .malformedRequest, .headersTooLarge, .targetNotAPath,
     ]
@@ -169,6 +174,8 @@ public enum SandboxError: Error, Sendable, Hashable {
             return APIResponse(status: status, json: .object(["error": .string(text)]), headerFields: fields)
         case .methodNotAllowed(let allowed):
             fields[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+        case .rateLimited(let retryAfter):
+            fields[.retryAfter] = String(retryAfter)
         default:
             break
         }

@@ -38,7 +38,7 @@ struct SandboxState: Sendable {
     /// The account of `authID`, made on first sight with its clock at the sandbox's.
     mutating func withAccount<T>(_ authID: String, _ body: (inout SandboxAccount) throws(SandboxError) -> T) throws(SandboxError) -> T {
         if accounts[authID] == nil {
-            accounts[authID] = SandboxAccount(authID: authID, now: now, seed: configuration.seed)
+            accounts[authID] = SandboxAccount(authID: authID, now: now, seed: configuration.seed, rateLimits: configuration.rateLimits)
             accountOrder.append(authID)
         }
         return try body(&accounts[authID]!)

@@ -27,6 +27,8 @@ public final class VerifySandbox: Sendable {
         public var maxAttempts: Int
         /// Delivery attempts per session: the first create and its resends.
         public var maxDeliveryAttempts: Int
+        /// Which of Plivo's rate limits are enforced, per account on its virtual clock.
+        public var rateLimits: RateLimits
         /// Seeds the generator of uuids and codes, making a run reproducible; nil: a seed drawn from the system once.
         public var seed: UInt64?
         /// Where the virtual clock starts; nil: the wall clock when the sandbox is made.
@@ -34,13 +36,15 @@ public final class VerifySandbox: Sendable {
 
         public init(
             authToken: String? = nil, fixedCode: String? = nil, codeLifetime: Duration = .seconds(600),
-            maxAttempts: Int = 10, maxDeliveryAttempts: Int = 5, seed: UInt64? = nil, startTime: Timestamp? = nil
+            maxAttempts: Int = 10, maxDeliveryAttempts: Int = 5, rateLimits: RateLimits = .verify, seed: UInt64? = nil,
+            startTime: Timestamp? = nil
         ) {
             self.authToken = authToken
             self.fixedCode = fixedCode
             self.codeLifetime = codeLifetime
             self.maxAttempts = maxAttempts
             self.maxDeliveryAttempts = maxDeliveryAttempts
+            self.rateLimits = rateLimits
             self.seed = seed
             self.startTime = startTime
         }
@@ -171,6 +175,9 @@ public final class VerifySandbox: Sendable {
                                 recipient: account.recipient(of: endpoint, uuid: route.sessionUUID, body: body, query: query))
                         }
                         if let fault, let reply = state.faultReply(fault) { return reply }
+                        if let retryAfter = try state.withAccount(account, { account throws(SandboxError) in account.admit(endpoint) }) {
+                            throw .rateLimited(retryAfter: retryAfter)
+                        }
                     }
                     switch (route, method) {
                     case (.sessions(let account), .post):

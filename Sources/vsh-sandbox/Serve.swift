@@ -23,9 +23,12 @@ struct Serve: AsyncParsableCommand {
               GET  /v1/Account/A/Verify/Session/         list sessions (?status=, ?limit=)
               POST /v1/Account/A/Verify/Session/UUID/    validate a code: {"otp": "123456"}
             Auth: HTTP Basic with any well-formed auth_id (MA or SA + 18 of A-Z0-9,
-            the same as in the path) and the token. Out of band, without auth:
-              GET  /__sandbox/outbox    codes "sent" (?session_uuid=…, ?recipient=…)
+            the same as in the path) and the token. Each auth_id is an account of its
+            own. Out of band, for the account of the request's credentials (reads
+            without credentials see every account; changes need them):
+              GET  /__sandbox/outbox    codes that reached a phone (?session_uuid=…, ?recipient=…)
               GET  /__sandbox/clock     the virtual clock; POST {"advance": "11m"}
+              GET  /__sandbox/faults    armed faults; POST {"endpoint": "create", "status": 503}; DELETE
 
             Prints one line on stdout once it listens, then one log line per request
             on stderr (never a header or a token); Ctrl-C or SIGTERM stops it.
@@ -61,6 +64,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seed the generator of uuids and codes: the same requests get the same ones.", valueName: "n"))
     var seed: UInt64?
 
+    @Option(
+        name: .customLong("max-deliveries"),
+        help: ArgumentHelp("Delivery attempts per session (the first create and its resends); the next is refused with 429.", valueName: "n"))
+    var maxDeliveries = 5
+
+    @Option(
+        name: .customLong("rate-limits"),
+        help: ArgumentHelp(
+            "verify: Plivo's Verify limit (list sessions, 20 a minute per account); all: also the account-wide 300 requests in 5 seconds Plivo documents for voice; off: none.",
+            valueName: "verify|all|off"))
+    var rateLimits = "verify"
+
     @Flag(help: "No log line per request.")
     var quiet = false
 
@@ -75,6 +90,8 @@ struct Serve: AsyncParsableCommand {
             guard (4...8).contains(otp.utf8.count), otp.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
             else { throw ValidationError("--otp must be 4 to 8 digits") }
         }
+        guard (1...1000).contains(maxDeliveries) else { throw ValidationError("--max-deliveries must be from 1 to 1000") }
+        guard RateLimits(rawValue: rateLimits) != nil else { throw ValidationError("--rate-limits must be verify, all or off") }
         switch DurationText.read(codeLifetime) {
         case .success(let lifetime) where lifetime > .zero: break
         case .failure(.tooLong): throw ValidationError("--code-lifetime must be at most \(DurationText.maximumText)")
@@ -89,7 +106,8 @@ struct Serve: AsyncParsableCommand {
 
         let sandbox = VerifySandbox(
             configuration: .init(
-                authToken: token, fixedCode: otp, codeLifetime: DurationText.parse(codeLifetime) ?? .seconds(600), seed: seed))
+                authToken: token, fixedCode: otp, codeLifetime: DurationText.parse(codeLifetime) ?? .seconds(600),
+                maxDeliveryAttempts: maxDeliveries, rateLimits: RateLimits(rawValue: rateLimits) ?? .verify, seed: seed))
         let server = SandboxServer(configuration: .init(host: host, port: port, sandbox: sandbox, logger: logger))
         let tokenNote = token == "sandbox" ? "token: the default" : "token: set by --token"
         do {

@@ -11,12 +11,12 @@ let start = Timestamp(parsing: "2025-01-15T10:00:00Z")!
 
 func makeSandbox(
     authToken: String? = nil, fixedCode: String? = nil, codeLifetime: Duration = .seconds(600), maxAttempts: Int = 10,
-    seed: UInt64? = 42
+    rateLimits: RateLimits = .verify, seed: UInt64? = 42
 ) -> VerifySandbox {
     VerifySandbox(
         configuration: .init(
-            authToken: authToken, fixedCode: fixedCode, codeLifetime: codeLifetime, maxAttempts: maxAttempts, seed: seed,
-            startTime: start))
+            authToken: authToken, fixedCode: fixedCode, codeLifetime: codeLifetime, maxAttempts: maxAttempts, rateLimits: rateLimits,
+            seed: seed, startTime: start))
 }
 
 func sessionsPath(_ authID: String = account) -> String { VerifyEndpoint.sessionsPath(account: authID) }
