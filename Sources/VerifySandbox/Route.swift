@@ -12,6 +12,8 @@ enum Route: Equatable {
     case faults
     /// `/__sandbox/faults/{id}`: clear one (DELETE).
     case fault(id: String)
+    /// `/__sandbox/callbacks`: the callback log (GET).
+    case callbacks
 
     init?(path: String) {
         // Compared as bytes; a segment becomes a String only when it is an auth_id or a uuid.
@@ -28,6 +30,7 @@ enum Route: Equatable {
             case "outbox": self = .outbox
             case "clock": self = .clock
             case "faults": self = .faults
+            case "callbacks": self = .callbacks
             default: return nil
             }
             return
@@ -81,6 +84,7 @@ enum Route: Equatable {
         case .outbox: [.get]
         case .faults: [.get, .post, .delete]
         case .fault: [.delete]
+        case .callbacks: [.get]
         }
     }
 }

@@ -31,10 +31,14 @@ struct SandboxAccount: Sendable {
     /// Plivo's rate limits, when enforced: list sessions, and (``RateLimits/all``) the whole account.
     var listWindow: RateWindow?
     var accountWindow: RateWindow?
+    /// Status callbacks to send and sent, when the sandbox sends them (``VerifySandbox/Configuration/sendsCallbacks``).
+    var callbacks = CallbackQueue()
+    let sendsCallbacks: Bool
 
-    init(authID: String, now: Timestamp, seed: UInt64?, rateLimits: RateLimits = .verify) {
+    init(authID: String, now: Timestamp, seed: UInt64?, rateLimits: RateLimits = .verify, sendsCallbacks: Bool = false) {
         self.authID = authID
         self.now = now
+        self.sendsCallbacks = sendsCallbacks
         if rateLimits != .off { listWindow = RateWindow(limit: RateLimits.listLimit, period: RateLimits.listPeriod) }
         if rateLimits == .all { accountWindow = RateWindow(limit: RateLimits.accountLimit, period: RateLimits.accountPeriod) }
         random = SandboxRandom(seed: seed.map { $0 ^ Self.fingerprint(authID) })
@@ -107,6 +111,10 @@ struct SandboxAccount: Sendable {
         indexByUUID[uuid] = sessions.count
         latestByRecipient[resendKey] = sessions.count
         sessions.append(record)
+        if sendsCallbacks {
+            callbacks.attemptMade(attempt, of: record)
+            callbacks.sessionMade(record)
+        }
         return (initiated(uuid), record)
     }
 
@@ -117,9 +125,10 @@ struct SandboxAccount: Sendable {
         let session = sessions[index]
         guard session.attempts.count < configuration.maxDeliveryAttempts else { throw .tooManyDeliveryAttempts }
         let outcome = outcome(recipient: session.recipient, session: session.uuid, fraudCheck: session.fraudCheck)
-        sessions[index].attempts.append(
-            DeliveryAttempt(
-                uuid: random.uuid(), sequence: session.attempts.count + 1, channel: parameters.channel, time: now, outcome: outcome))
+        let attempt = DeliveryAttempt(
+            uuid: random.uuid(), sequence: session.attempts.count + 1, channel: parameters.channel, time: now, outcome: outcome)
+        sessions[index].attempts.append(attempt)
+        if sendsCallbacks { callbacks.attemptMade(attempt, of: sessions[index]) }
         return (initiated(session.uuid), sessions[index])
     }
 
@@ -180,6 +189,7 @@ struct SandboxAccount: Sendable {
         sessions[index].validationAttempts += 1
         guard submission.matches(record.code) else { throw .incorrectOTP }
         sessions[index].verifiedAt = now
+        if sendsCallbacks { callbacks.sessionVerified(sessions[index], at: now) }
         return SandboxState.Reply(
             status: 200,
             json: .object([

@@ -38,7 +38,9 @@ struct SandboxState: Sendable {
     /// The account of `authID`, made on first sight with its clock at the sandbox's.
     mutating func withAccount<T>(_ authID: String, _ body: (inout SandboxAccount) throws(SandboxError) -> T) throws(SandboxError) -> T {
         if accounts[authID] == nil {
-            accounts[authID] = SandboxAccount(authID: authID, now: now, seed: configuration.seed, rateLimits: configuration.rateLimits)
+            accounts[authID] = SandboxAccount(
+                authID: authID, now: now, seed: configuration.seed, rateLimits: configuration.rateLimits,
+                sendsCallbacks: configuration.sendsCallbacks)
             accountOrder.append(authID)
         }
         return try body(&accounts[authID]!)
@@ -139,6 +141,43 @@ struct SandboxState: Sendable {
             }
             return Reply(status: 200, json: .object(["now": .string(account.now.iso8601)]))
         }
+    }
+
+    // MARK: - Status callbacks
+
+    /// Whether any account has a callback due on its clock.
+    var hasDueCallbacks: Bool { accounts.values.contains { $0.callbacks.hasDue(at: $0.now) } }
+
+    /// The callbacks due now in every account, marked as being sent.
+    mutating func takeDueCallbacks() -> [CallbackJob] {
+        let token = configuration.authToken ?? ""
+        var jobs: [CallbackJob] = []
+        for authID in accountOrder {
+            let account = accounts[authID]!
+            guard account.callbacks.hasDue(at: account.now) else { continue }
+            let sessions = account
+            jobs += accounts[authID]!.callbacks.takeDue(
+                at: account.now, isVerified: { uuid in (try? sessions.session(uuid: uuid))?.verifiedAt != nil }, token: token)
+        }
+        return jobs
+    }
+
+    mutating func finishCallback(_ job: CallbackJob, outcome: CallbackOutcome) {
+        guard let account = accounts[job.authID] else { return }
+        accounts[job.authID]!.callbacks.finish(job.id, outcome: outcome, at: account.now)
+    }
+
+    /// `GET /__sandbox/callbacks[?session_uuid=…]`: the caller's account's callback log, or every account's.
+    func callbacksResponse(query: [QueryItem], caller: OutOfBandCaller) throws(SandboxError) -> Reply {
+        var sessionUUID: String?
+        for item in query {
+            guard item.name == "session_uuid" else { throw .unknownParameter(item.name) }
+            sessionUUID = item.value.lowercased()
+        }
+        let listed = allAccounts.filter { caller.authID == nil || $0.authID == caller.authID }.flatMap { account in
+            account.callbacks.entries.filter { sessionUUID == nil || $0.sessionUUID == sessionUUID }.map(\.json)
+        }
+        return Reply(status: 200, json: .object(["callbacks": .array(listed)]))
     }
 
     // MARK: - Faults

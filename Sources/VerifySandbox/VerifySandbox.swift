@@ -29,6 +29,9 @@ public final class VerifySandbox: Sendable {
         public var maxDeliveryAttempts: Int
         /// Which of Plivo's rate limits are enforced, per account on its virtual clock.
         public var rateLimits: RateLimits
+        /// Whether sessions created with a `url` queue status callbacks, for a deliverer to
+        /// take (``takeDueCallbacks()``): the served sandbox's does; in-process nothing sends them.
+        public var sendsCallbacks: Bool
         /// Seeds the generator of uuids and codes, making a run reproducible; nil: a seed drawn from the system once.
         public var seed: UInt64?
         /// Where the virtual clock starts; nil: the wall clock when the sandbox is made.
@@ -36,8 +39,8 @@ public final class VerifySandbox: Sendable {
 
         public init(
             authToken: String? = nil, fixedCode: String? = nil, codeLifetime: Duration = .seconds(600),
-            maxAttempts: Int = 10, maxDeliveryAttempts: Int = 5, rateLimits: RateLimits = .verify, seed: UInt64? = nil,
-            startTime: Timestamp? = nil
+            maxAttempts: Int = 10, maxDeliveryAttempts: Int = 5, rateLimits: RateLimits = .verify, sendsCallbacks: Bool = false,
+            seed: UInt64? = nil, startTime: Timestamp? = nil
         ) {
             self.authToken = authToken
             self.fixedCode = fixedCode
@@ -45,6 +48,7 @@ public final class VerifySandbox: Sendable {
             self.maxAttempts = maxAttempts
             self.maxDeliveryAttempts = maxDeliveryAttempts
             self.rateLimits = rateLimits
+            self.sendsCallbacks = sendsCallbacks
             self.seed = seed
             self.startTime = startTime
         }
@@ -52,10 +56,53 @@ public final class VerifySandbox: Sendable {
 
     public let configuration: Configuration
     private let state: Mutex<SandboxState>
+    private let callbackSignal: AsyncStream<Void>.Continuation
+    /// Yields whenever a status callback may have fallen due (a request, a clock move): what
+    /// a deliverer waits on before it asks ``takeDueCallbacks()``. One pending signal at most.
+    public let callbacksDue: AsyncStream<Void>
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
         state = Mutex(SandboxState(configuration: configuration))
+        (callbacksDue, callbackSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    // MARK: Status callbacks
+
+    /// The status callbacks due now in every account (on each one's clock), marked as
+    /// being sent; report each one's outcome with ``finishCallback(_:outcome:)``. A
+    /// session's next callback is handed out only once its previous one is finished.
+    public func takeDueCallbacks() -> [CallbackJob] {
+        state.withLock { $0.takeDueCallbacks() }
+    }
+
+    /// Records a try: delivered on a 200, else due again after Plivo's next retry gap.
+    public func finishCallback(_ job: CallbackJob, outcome: CallbackOutcome) {
+        let due = state.withLock { state in
+            state.finishCallback(job, outcome: outcome)
+            return state.hasDueCallbacks
+        }
+        if due { callbackSignal.yield() }
+    }
+
+    /// Hands callbacks taken but never finished back to the queue (a deliverer that stops).
+    public func requeueCallbacks() {
+        state.withLock { state in
+            for authID in state.accountOrder { state.accounts[authID]!.callbacks.requeueSending() }
+        }
+    }
+
+    /// The callback log of one account (every account's when nil), oldest first.
+    public func callbacks(account authID: String? = nil) -> [StatusCallback] {
+        state.withLock { state in
+            state.allAccounts.filter { authID == nil || $0.authID == authID }.flatMap(\.callbacks.entries)
+        }
+    }
+
+    /// Wakes the deliverer when a callback may be due.
+    private func signalCallbacks() {
+        guard configuration.sendsCallbacks else { return }
+        if state.withLock({ $0.hasDueCallbacks }) { callbackSignal.yield() }
     }
 
     /// The virtual now of the sandbox: where a new account's clock starts.
@@ -71,6 +118,7 @@ public final class VerifySandbox: Sendable {
     /// a step would pass ``Timestamp/latest``.
     public func advanceClock(by duration: Duration) throws(SandboxError) {
         try state.withLock { state throws(SandboxError) in try state.advanceAll(by: duration) }
+        signalCallbacks()
     }
 
     /// Moves one account's clock forward, as its `POST /__sandbox/clock` does.
@@ -78,6 +126,7 @@ public final class VerifySandbox: Sendable {
         try state.withLock { state throws(SandboxError) in
             try state.withAccount(authID) { account throws(SandboxError) in try account.advance(by: duration) }
         }
+        signalCallbacks()
     }
 
     /// The codes that reached a phone so far, in arrival order, across every account;
@@ -202,6 +251,8 @@ public final class VerifySandbox: Sendable {
                         return state.faultsResponse(caller: caller)
                     case (.fault(let id), _):
                         return try state.clearFaults(id: id, caller: caller)
+                    case (.callbacks, _):
+                        return try state.callbacksResponse(query: query, caller: caller)
                     }
                 }.mapError { SandboxState.Failure(error: $0, apiID: state.random.uuid()) }
                 return (result, fault)
@@ -209,6 +260,7 @@ public final class VerifySandbox: Sendable {
         } catch {
             return SandboxAnswer(response: response(for: error), fault: nil)
         }
+        if configuration.sendsCallbacks, method == .post { signalCallbacks() }
         var response: APIResponse
         switch outcome {
         case .success(let reply):

@@ -42,12 +42,15 @@ public struct SandboxServer: Sendable {
         /// How long a graceful shutdown waits for requests in flight (a client stalled
         /// mid-body, say) before it closes their connections. Default 5 s.
         public var shutdownGracePeriod: Duration
+        /// How long a status callback's receiver may take to answer before the try counts
+        /// as failed. Default 8 s (what Plivo allows its messaging callbacks).
+        public var callbackTimeout: Duration
 
         public init(
             host: String = "127.0.0.1", port: Int = 8790,
-            sandbox: VerifySandbox = VerifySandbox(configuration: .init(authToken: "sandbox")),
+            sandbox: VerifySandbox = VerifySandbox(configuration: .init(authToken: "sandbox", sendsCallbacks: true)),
             logger: Logger = Logger(label: "vsh.sandbox"), maxBodySize: Int = 64 * 1024, idleTimeout: Duration = .seconds(60),
-            shutdownGracePeriod: Duration = .seconds(5)
+            shutdownGracePeriod: Duration = .seconds(5), callbackTimeout: Duration = .seconds(8)
         ) {
             self.host = host
             self.port = port
@@ -56,6 +59,7 @@ public struct SandboxServer: Sendable {
             self.maxBodySize = maxBodySize
             self.idleTimeout = idleTimeout
             self.shutdownGracePeriod = shutdownGracePeriod
+            self.callbackTimeout = callbackTimeout
         }
     }
 
@@ -193,8 +197,14 @@ public struct SandboxServer: Sendable {
     /// One service group for the application: graceful shutdown on SIGINT and SIGTERM when
     /// `handlingSignals`, escalated to cancellation after the grace period.
     func serviceGroup(running app: some Service, handlingSignals: Bool) -> ServiceGroup {
+        var services: [any Service] = [app]
+        if configuration.sandbox.configuration.sendsCallbacks {
+            services.append(
+                CallbackDeliverer(sandbox: configuration.sandbox, timeout: configuration.callbackTimeout, logger: configuration.logger))
+        }
         var group = ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [], logger: hummingbirdLogger)
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [], logger: hummingbirdLogger)
         group.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
         return ServiceGroup(configuration: group)
     }

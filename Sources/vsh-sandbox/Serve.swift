@@ -107,7 +107,8 @@ struct Serve: AsyncParsableCommand {
         let sandbox = VerifySandbox(
             configuration: .init(
                 authToken: token, fixedCode: otp, codeLifetime: DurationText.parse(codeLifetime) ?? .seconds(600),
-                maxDeliveryAttempts: maxDeliveries, rateLimits: RateLimits(rawValue: rateLimits) ?? .verify, seed: seed))
+                maxDeliveryAttempts: maxDeliveries, rateLimits: RateLimits(rawValue: rateLimits) ?? .verify, sendsCallbacks: true,
+                seed: seed))
         let server = SandboxServer(configuration: .init(host: host, port: port, sandbox: sandbox, logger: logger))
         let tokenNote = token == "sandbox" ? "token: the default" : "token: set by --token"
         do {

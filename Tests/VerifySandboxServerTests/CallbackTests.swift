@@ -1,0 +1,193 @@
+import Crypto
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+import VerifyAPI
+import VerifySandbox
+import VerifySandboxServer
+
+/// Status callbacks received by a loopback receiver: Plivo's fields in the documented
+/// order, signed as Plivo signs, retried on the account's virtual clock.
+@Suite("Status callbacks")
+struct CallbackTests {
+    struct Received: Sendable {
+        var method: String
+        var uri: String
+        var headers: [String: String]
+        var body: String
+
+        /// The form (POST) or query (GET) fields.
+        var fields: [String: String] {
+            let text = method == "GET" ? String(uri.split(separator: "?", maxSplits: 1).last ?? "") : body
+            var out: [String: String] = [:]
+            for item in QueryItem.decode(text) { out[item.name] = item.value }
+            return out
+        }
+    }
+
+    /// A receiver on a free loopback port that records every request and answers `status(n)` to the n-th.
+    final class Receiver: Sendable {
+        let received = Mutex<[Received]>([])
+        let status: @Sendable (Int) -> Int
+
+        init(status: @escaping @Sendable (Int) -> Int = { _ in 200 }) {
+            self.status = status
+        }
+
+        var all: [Received] { received.withLock { $0 } }
+
+        func application() -> some ApplicationProtocol {
+            let router = Router()
+            let receiver = self
+            router.on("/hook", method: .post) { request, context in try await receiver.take(request, context) }
+            router.on("/hook", method: .get) { request, context in try await receiver.take(request, context) }
+            return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        }
+
+        func take(_ request: Request, _ context: some RequestContext) async throws -> Response {
+            let body = try await request.body.collect(upTo: 65536)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }  // lower case
+            let entry = Received(
+                method: request.method.rawValue, uri: request.uri.description, headers: headers, body: String(buffer: body))
+            let count = received.withLock { list in
+                list.append(entry)
+                return list.count
+            }
+            return Response(status: .init(code: status(count)))
+        }
+
+        /// Waits (at most 10 s) until `count` requests have come.
+        func wait(for count: Int) async throws -> [Received] {
+            for _ in 0..<1000 {
+                let now = all
+                if now.count >= count { return now }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            return all
+        }
+    }
+
+    func sandbox() -> VerifySandbox {
+        VerifySandbox(configuration: .init(authToken: token, fixedCode: "123456", sendsCallbacks: true, seed: 7, startTime: start))
+    }
+
+    func create(_ sandbox: VerifySandbox, _ body: JSONValue) -> String {
+        var request = APIRequest(method: .post, path: sessions, body: body)
+        request.headerFields[.authorization] = basicAuth()
+        let answer = sandbox.handle(request)
+        #expect(answer.status == 202)
+        return answer.json?["session_uuid"]?.stringValue ?? ""
+    }
+
+    static func isSigned(_ received: Received, url: String) -> Bool {
+        guard let nonce = received.headers["x-plivo-signature-v2-nonce"], let signature = received.headers["x-plivo-signature-v2"]
+        else { return false }
+        let mac = HMAC<SHA256>.authenticationCode(for: Array((url + nonce).utf8), using: SymmetricKey(data: Array(token.utf8)))
+        return Base64.encode(Array(mac)) == signature && received.headers["x-plivo-signature-ma-v2"] == signature
+            && nonce.count == 20 && nonce.allSatisfy(\.isNumber)
+    }
+
+    @Test("an sms session's callbacks come in order, signed: queued, sent, delivered, then verified")
+    func order() async throws {
+        let receiver = Receiver()
+        let sandbox = sandbox()
+        try await receiver.application().test(.live) { client in
+            let hook = "http://127.0.0.1:\(client.port!)/hook"
+            try await makeServer(sandbox: sandbox).withRunningServer { _ in
+                let uuid = create(sandbox, .object(["recipient": "+14155550100", "url": .string(hook + "?app=signup")]))
+                var got = try await receiver.wait(for: 3)
+                #expect(got.map { $0.fields["ChannelStatus"] } == ["queued", "sent", "delivered"])
+                let first = got[0].fields
+                #expect(Set(first.keys) == ["AttemptSequence", "AttemptUUID", "Channel", "ChannelErrorCode", "ChannelStatus", "Recipient", "RequestTime", "SessionStatus", "SessionUUID"])
+                #expect(first["AttemptSequence"] == "1")
+                #expect(first["Channel"] == "sms")
+                #expect(first["ChannelErrorCode"] == "")
+                #expect(first["Recipient"] == "14155550100")
+                #expect(first["RequestTime"] == "2025-01-15 10:00:00")
+                #expect(first["SessionStatus"] == "in-progress")
+                #expect(first["SessionUUID"] == uuid)
+                #expect(got.allSatisfy { $0.method == "POST" && $0.headers["content-type"] == "application/x-www-form-urlencoded" })
+                #expect(got.allSatisfy { Self.isSigned($0, url: hook) }, "signed over the URL without its query")
+
+                var validate = APIRequest(method: .post, path: sessions + uuid + "/", body: .object(["otp": "123456"]))
+                validate.headerFields[.authorization] = basicAuth()
+                #expect(sandbox.handle(validate).status == 200)
+                got = try await receiver.wait(for: 4)
+                #expect(got.count == 4)
+                #expect(got[3].fields["SessionStatus"] == "verified")
+                #expect(sandbox.callbacks().map(\.state) == [.delivered, .delivered, .delivered, .pending, .delivered], "the expiry one waits")
+            }
+        }
+    }
+
+    @Test("a callback not answered 200 is retried at 60 s, 120 s and 240 s of the account's clock, then given up")
+    func retries() async throws {
+        let receiver = Receiver { _ in 500 }
+        let sandbox = sandbox()
+        try await receiver.application().test(.live) { client in
+            let hook = "http://127.0.0.1:\(client.port!)/hook"
+            try await makeServer(sandbox: sandbox).withRunningServer { _ in
+                // A fraud-blocked attempt: one status, `failed`, one callback.
+                _ = create(sandbox, .object(["recipient": "+14155550194", "url": .string(hook)]))
+                #expect(try await receiver.wait(for: 1).count == 1)
+                #expect(try await receiver.wait(for: 1).first?.fields["ChannelErrorCode"] == "452")
+                for (gap, expected) in [(59, 1), (1, 2), (119, 2), (1, 3), (239, 3), (1, 4), (100, 4)] {
+                    try sandbox.advanceClock(by: .seconds(gap), account: account)
+                    let got = try await receiver.wait(for: expected)
+                    try await Task.sleep(for: .milliseconds(100))  // nothing more comes
+                    #expect(receiver.all.count == expected, "after +\(gap) s")
+                    _ = got
+                }
+                let logged = try #require(sandbox.callbacks(account: account).first { $0.parameters.contains(QueryItem("ChannelStatus", "failed")) })
+                #expect(logged.state == .failed)
+                #expect(logged.tries.map(\.statusCode) == [500, 500, 500, 500])
+                #expect(logged.tries.map(\.at) == [0, 60, 180, 420].map { start.advanced(by: .seconds($0)) })
+            }
+        }
+    }
+
+    @Test("GET callbacks carry the fields in the query; expiry sends SessionStatus=expired")
+    func getAndExpiry() async throws {
+        let receiver = Receiver()
+        let sandbox = sandbox()
+        try await receiver.application().test(.live) { client in
+            let hook = "http://127.0.0.1:\(client.port!)/hook"
+            try await makeServer(sandbox: sandbox).withRunningServer { _ in
+                _ = create(sandbox, .object(["recipient": "+14155550100", "url": .string(hook), "method": "GET", "channel": "voice"]))
+                let got = try await receiver.wait(for: 3)
+                #expect(got.map { $0.method } == ["GET", "GET", "GET"])
+                #expect(got.map { $0.fields["ChannelStatus"] } == ["ringing", "in-progress", "completed"])
+                #expect(got.allSatisfy { Self.isSigned($0, url: hook) })
+                try sandbox.advanceClock(by: .seconds(600), account: account)
+                let expired = try await receiver.wait(for: 4)
+                #expect(expired.count == 4)
+                #expect(expired.last?.fields["SessionStatus"] == "expired")
+            }
+        }
+    }
+
+    @Test("a receiver that is not there: logged, retried, and the API answers as ever")
+    func unreachable() async throws {
+        let sandbox = sandbox()
+        try await makeServer(sandbox: sandbox).withRunningServer { address in
+            // Port 1: nothing listens there.
+            let uuid = create(sandbox, .object(["recipient": "+14155550194", "url": "http://127.0.0.1:1/hook"]))
+            var waited = 0
+            while sandbox.callbacks().first?.tries.isEmpty != false, waited < 500 {
+                try await Task.sleep(for: .milliseconds(10))
+                waited += 1
+            }
+            let logged = try #require(sandbox.callbacks().first)
+            #expect(logged.tries.first?.statusCode == nil)
+            #expect(logged.tries.first?.error?.hasPrefix("connection failed") == true, "\(logged.tries.first?.error ?? "")")
+            #expect(logged.state == .pending)
+            #expect(logged.dueAt == start.advanced(by: .seconds(60)))
+            var get = APIRequest(method: .get, path: sessions + uuid + "/")
+            get.headerFields[.authorization] = basicAuth()
+            #expect(sandbox.handle(get).status == 200)
+            _ = address
+        }
+    }
+}
