@@ -81,6 +81,7 @@ struct CallbackQueue: Sendable {
                 continue
             }
             entries[index].state = .sending
+            entries[index].sendingSince = now
             busy.insert(entries[index].sessionUUID)
             let callback = entries[index]
             jobs.append(
@@ -96,17 +97,18 @@ struct CallbackQueue: Sendable {
     /// gap, or failed after the last retry.
     mutating func finish(_ id: Int, outcome: CallbackOutcome, at now: Timestamp) {
         guard let index = entries.firstIndex(where: { $0.id == id }), entries[index].state == .sending else { return }
+        let sent = entries[index].sendingSince ?? now
         let attempt: StatusCallback.Try
         switch outcome {
-        case .answered(let status, let after): attempt = .init(at: now, statusCode: status, error: nil, duration: after)
-        case .failed(let reason, let after): attempt = .init(at: now, statusCode: nil, error: reason, duration: after)
+        case .answered(let status, let after): attempt = .init(at: sent, statusCode: status, error: nil, duration: after)
+        case .failed(let reason, let after): attempt = .init(at: sent, statusCode: nil, error: reason, duration: after)
         }
         entries[index].tries.append(attempt)
         if case .answered(200, _) = outcome {
             entries[index].state = .delivered
         } else if entries[index].tries.count <= StatusCallback.retryGaps.count {
             entries[index].state = .pending
-            entries[index].dueAt = now.advanced(by: StatusCallback.retryGaps[entries[index].tries.count - 1])
+            entries[index].dueAt = sent.advanced(by: StatusCallback.retryGaps[entries[index].tries.count - 1])
         } else {
             entries[index].state = .failed
         }

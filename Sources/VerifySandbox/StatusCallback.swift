@@ -47,6 +47,9 @@ public struct StatusCallback: Sendable, Equatable {
     public var tries: [Try] = []
     /// An expiry callback: sent only if the session is still unverified when it is due.
     var onlyIfExpired = false
+    /// The account's clock when the try in flight was handed out: the try's instant, from
+    /// which the next retry's gap counts.
+    var sendingSince: Timestamp?
 
     /// Plivo retries a callback not answered 200 three times: 60 s after the first try,
     /// 120 s after the second, 240 s after the third (docs.plivo.com/docs/verify/concepts/callbacks).
