@@ -37,6 +37,12 @@ struct CallbackQueue: Sendable {
     /// The session was verified at `now`: one callback with `SessionStatus=verified`.
     mutating func sessionVerified(_ session: SessionRecord, at now: Timestamp) {
         guard let url = session.callbackURL, let attempt = session.attempts.last else { return }
+        // Its expiry will never come.
+        for index in entries.indices where entries[index].sessionUUID == session.uuid && entries[index].onlyIfExpired
+            && entries[index].state == .pending
+        {
+            entries[index].state = .cancelled
+        }
         let step = attempt.step(at: now)
         add(
             session: session, url: url, dueAt: now,
@@ -70,12 +76,12 @@ struct CallbackQueue: Sendable {
     /// The callbacks due at `now`, marked as being sent: for each session only its first
     /// due one, and none while another of its callbacks is being sent, so that a receiver
     /// gets one session's callbacks in the order they happened.
-    mutating func takeDue(at now: Timestamp, isVerified: (String) -> Bool, token: String) -> [CallbackJob] {
+    mutating func takeDue(at now: Timestamp, limit: Int = .max, isVerified: (String) -> Bool, token: String) -> [CallbackJob] {
         var busy = Set(entries.lazy.filter { $0.state == .sending }.map(\.sessionUUID))
         var jobs: [CallbackJob] = []
         let due = entries.indices.filter { entries[$0].state == .pending && entries[$0].dueAt <= now }
             .sorted { (entries[$0].dueAt, entries[$0].id) < (entries[$1].dueAt, entries[$1].id) }
-        for index in due where !busy.contains(entries[index].sessionUUID) {
+        for index in due where !busy.contains(entries[index].sessionUUID) && jobs.count < limit {
             if entries[index].onlyIfExpired, isVerified(entries[index].sessionUUID) {
                 entries[index].state = .cancelled
                 continue

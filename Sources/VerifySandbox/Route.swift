@@ -14,6 +14,14 @@ enum Route: Equatable {
     case fault(id: String)
     /// `/__sandbox/callbacks`: the callback log (GET).
     case callbacks
+    /// `/__sandbox/state`: the accounts' whole state (GET).
+    case state
+    /// `/__sandbox/reset`: empties the caller's account (POST).
+    case reset
+    /// `/__sandbox/sessions`: seeds a session in any state (POST).
+    case seed
+    /// `/__sandbox/outcomes`: how a recipient's or a session's next attempts end (GET, POST).
+    case outcomes
 
     init?(path: String) {
         // Compared as bytes; a segment becomes a String only when it is an auth_id or a uuid.
@@ -31,6 +39,10 @@ enum Route: Equatable {
             case "clock": self = .clock
             case "faults": self = .faults
             case "callbacks": self = .callbacks
+            case "state": self = .state
+            case "reset": self = .reset
+            case "sessions": self = .seed
+            case "outcomes": self = .outcomes
             default: return nil
             }
             return
@@ -84,7 +96,9 @@ enum Route: Equatable {
         case .outbox: [.get]
         case .faults: [.get, .post, .delete]
         case .fault: [.delete]
-        case .callbacks: [.get]
+        case .callbacks, .state: [.get]
+        case .reset, .seed: [.post]
+        case .outcomes: [.get, .post]
         }
     }
 }

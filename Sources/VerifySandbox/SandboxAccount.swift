@@ -35,14 +35,22 @@ struct SandboxAccount: Sendable {
     var callbacks = CallbackQueue()
     let sendsCallbacks: Bool
 
-    init(authID: String, now: Timestamp, seed: UInt64?, rateLimits: RateLimits = .verify, sendsCallbacks: Bool = false) {
+    /// - Parameter defaultAppUUID: the account's default app (a restored one's); nil: drawn.
+    init(
+        authID: String, now: Timestamp, seed: UInt64?, rateLimits: RateLimits = .verify, sendsCallbacks: Bool = false,
+        defaultAppUUID: String? = nil
+    ) {
         self.authID = authID
         self.now = now
         self.sendsCallbacks = sendsCallbacks
         if rateLimits != .off { listWindow = RateWindow(limit: RateLimits.listLimit, period: RateLimits.listPeriod) }
         if rateLimits == .all { accountWindow = RateWindow(limit: RateLimits.accountLimit, period: RateLimits.accountPeriod) }
         random = SandboxRandom(seed: seed.map { $0 ^ Self.fingerprint(authID) })
-        defaultAppUUID = random.uuid()
+        if let defaultAppUUID {
+            self.defaultAppUUID = defaultAppUUID.lowercased()
+        } else {
+            self.defaultAppUUID = random.uuid()
+        }
     }
 
     /// FNV-1a of the auth_id: mixes it into the seed, the same on every run and machine.

@@ -64,6 +64,15 @@ public enum SandboxError: Error, Sendable, Hashable {
     case faultRetryAfterInvalid
     case faultNotFound
 
+    // Seeding and outcomes (POST /__sandbox/sessions, /__sandbox/outcomes).
+    case seedTimeInvalid
+    case seedTimeMismatch(lifetime: String)
+    case seedCodeInvalid
+    case outcomeInvalid
+    case outcomeTargetInvalid
+    /// The outbox's `wait` is not a duration of at most a minute.
+    case waitInvalid
+
     /// Over one of Plivo's rate limits (``RateLimits``); `Retry-After` says when to come back.
     case rateLimited(retryAfter: Int)
 
@@ -140,6 +149,12 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .faultRetryAfterInvalid: "retry_after must be an integer from 0 to 86400, with status 429"
         case .faultNotFound: "fault not found"
         case .rateLimited: "too many requests"
+        case .seedTimeInvalid: "created_at must be a time no later than the account's clock"
+        case .seedTimeMismatch(let lifetime): "created_at does not fit the status: a code expires \(lifetime) after its session is created"
+        case .seedCodeInvalid: "code must be 4 to 8 digits"
+        case .waitInvalid: "wait must be a duration of at most 1m"
+        case .outcomeInvalid: "outcome must be one of \(DeliveryOutcome.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .outcomeTargetInvalid: "an outcome is set for a recipient or for a session_uuid: give one of them"
         case .authenticationFailed: "authentication failed"
         case .accountRequired: "this change needs an account: send its auth_id and token with HTTP Basic auth"
         case .sessionNotFound: "session not found"
@@ -160,6 +175,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         .bodyNotObject, .bodyNotJSON, .limitInvalid, .offsetInvalid, .statusInvalid, .timeInvalid(filter: "<filter>"),
         .timeTooOld, .advanceInvalid, .advanceTooLong, .clockAtEnd, .faultEndpointInvalid, .faultTimesInvalid, .faultStatusInvalid, .faultKindInvalid,
         .faultBodyInvalid, .faultDelayInvalid, .faultRetryAfterInvalid, .faultNotFound, .rateLimited(retryAfter: 60),
+        .seedTimeInvalid, .seedTimeMismatch(lifetime: "<lifetime>"), .seedCodeInvalid, .outcomeInvalid, .outcomeTargetInvalid, .waitInvalid,
         .authenticationFailed, .accountRequired, .sessionNotFound, .notFound,
         .methodNotAllowed(allowed: [.get, .post]), .bodyTooLarge, .unsupportedMediaType,
         .malformedRequest, .headersTooLarge, .targetNotAPath,

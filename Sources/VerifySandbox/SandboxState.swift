@@ -108,6 +108,9 @@ struct SandboxState: Sendable {
             switch item.name {
             case "session_uuid": sessionUUID = item.value
             case "recipient": recipient = item.value
+            case "wait":
+                // Waiting is the server's (it answers again as messages arrive); here it is only checked.
+                guard OutboxWait.duration(item.value) != nil else { throw .waitInvalid }
             default: throw .unknownParameter(item.name)
             }
         }
@@ -143,21 +146,144 @@ struct SandboxState: Sendable {
         }
     }
 
+    // MARK: - Inspection, reset, seeding, outcomes
+
+    /// `GET /__sandbox/state`: the caller's account (or every account) whole.
+    func stateResponse(caller: OutOfBandCaller) -> Reply {
+        Reply(status: 200, json: SandboxSnapshot.encode(self, accounts: allAccounts.filter { caller.authID == nil || $0.authID == caller.authID }))
+    }
+
+    /// `POST /__sandbox/reset`: the caller's account starts again, empty, on the sandbox's clock.
+    mutating func reset(caller: OutOfBandCaller) throws(SandboxError) -> Reply {
+        guard let authID = caller.authID else { throw .accountRequired }
+        if let account = accounts.removeValue(forKey: authID) {
+            accountOrder.removeAll { $0 == authID }
+            for session in account.sessions { accountOfSession[session.uuid] = nil }
+        }
+        return Reply(status: 200, json: .object(["reset": .string(authID), "now": .string(now.iso8601)]))
+    }
+
+    /// `POST /__sandbox/sessions`: a session in any state, created at any past instant,
+    /// for list, paging and expiry tests. Nothing is "sent" and no callback goes out.
+    mutating func seedSession(body: RequestBody, caller: OutOfBandCaller) throws(SandboxError) -> Reply {
+        guard let authID = caller.authID else { throw .accountRequired }
+        guard case .object(let pairs) = try body.json() ?? .object([]) else { throw .bodyNotObject }
+        let known: Set<String> = ["recipient", "status", "created_at", "code", "channel", "app_uuid", "brand_name", "outcome"]
+        for pair in pairs where !known.contains(pair.key) { throw .unknownParameter(pair.key) }
+        func value(_ name: String) -> JSONValue? {
+            guard let v = pairs.first(where: { $0.key == name })?.value, !v.isNull else { return nil }
+            return v
+        }
+        func text(_ name: String) throws(SandboxError) -> String? {
+            guard let v = value(name) else { return nil }
+            guard let s = v.stringValue else { throw .notAString(parameter: name) }
+            return s
+        }
+        guard let recipientText = try text("recipient") else { throw .recipientRequired }
+        guard let recipient = PhoneNumber.normalize(recipientText) else { throw .recipientInvalid }
+        let status = try text("status").map { (s: String) throws(SandboxError) -> SessionStatus in
+            guard let status = SessionStatus(rawValue: s.lowercased()) else { throw .statusInvalid }
+            return status
+        } ?? .inProgress
+        let channel = try text("channel")?.lowercased() ?? "sms"
+        guard VerifyParameters.channels.contains(channel) else { throw .channelInvalid }
+        let outcome = try text("outcome").map { (s: String) throws(SandboxError) -> DeliveryOutcome in
+            guard let outcome = DeliveryOutcome(rawValue: s) else { throw .outcomeInvalid }
+            return outcome
+        } ?? .delivered
+        let code = try text("code")
+        if let code { guard (4...8).contains(code.utf8.count), code.allSatisfy(\.isNumber) else { throw .seedCodeInvalid } }
+        let lifetime = configuration.codeLifetime
+        let configuration = configuration
+        let (uuid, seeded) = try withAccount(authID) { account throws(SandboxError) -> (String, String) in
+            let createdAt: Timestamp
+            if let given = try text("created_at") {
+                guard let time = Timestamp(parsing: given) ?? SessionListQuery.parseTime(given)?.0, time <= account.now else {
+                    throw .seedTimeInvalid
+                }
+                createdAt = time
+            } else {
+                createdAt = status == .expired ? (account.now.adding(.zero - lifetime) ?? Timestamp.earliest) : account.now
+            }
+            let expiresAt = createdAt.advanced(by: lifetime)
+            switch status {
+            case .expired: guard expiresAt <= account.now else { throw .seedTimeMismatch(lifetime: DurationText.format(lifetime)) }
+            case .inProgress: guard expiresAt > account.now else { throw .seedTimeMismatch(lifetime: DurationText.format(lifetime)) }
+            case .verified: break
+            }
+            let uuid = account.random.uuid()
+            let appUUID = try text("app_uuid")?.lowercased() ?? account.defaultAppUUID
+            let code = code ?? configuration.fixedCode ?? account.random.digits(6)
+            var record = SessionRecord(
+                sequence: account.sessions.count, uuid: uuid, account: authID, appUUID: appUUID,
+                alias: appUUID == account.defaultAppUUID ? SessionRecord.defaultAlias : "", recipient: recipient, channel: channel,
+                locale: "en", brandName: try text("brand_name"), appHash: nil, callbackURL: nil, callbackMethod: "POST", dtmf: nil,
+                fraudCheck: nil, code: code, requestorIP: "127.0.0.1", countryISO2: PhoneNumber.countryISO2(ofDigits: recipient),
+                attempts: [DeliveryAttempt(uuid: account.random.uuid(), sequence: 1, channel: channel, time: createdAt, outcome: outcome)],
+                createdAt: createdAt, expiresAt: expiresAt)
+            if status == .verified { record.verifiedAt = createdAt }
+            record.validationAttempts = status == .verified ? 1 : 0
+            account.indexByUUID[uuid] = account.sessions.count
+            account.latestByRecipient[recipient + " " + appUUID] = account.sessions.count
+            account.sessions.append(record)
+            return (uuid, code)
+        }
+        accountOfSession[uuid] = authID
+        return Reply(status: 201, json: .object(["session_uuid": .string(uuid), "code": .string(seeded)]))
+    }
+
+    /// `POST /__sandbox/outcomes` with `{"recipient": "+1…", "outcome": "undelivered"}` or
+    /// `{"session_uuid": "…", "outcome": …}`: how the next attempts end (`delivered` undoes it).
+    mutating func setOutcome(body: RequestBody, caller: OutOfBandCaller) throws(SandboxError) -> Reply {
+        guard let authID = caller.authID else { throw .accountRequired }
+        guard case .object(let pairs) = try body.json() ?? .object([]) else { throw .bodyNotObject }
+        for pair in pairs where !["recipient", "session_uuid", "outcome"].contains(pair.key) { throw .unknownParameter(pair.key) }
+        let get = { (name: String) in pairs.first { $0.key == name }?.value.stringValue }
+        guard let outcome = get("outcome").flatMap(DeliveryOutcome.init(rawValue:)) else { throw .outcomeInvalid }
+        let recipient = get("recipient")
+        let sessionUUID = get("session_uuid")
+        guard (recipient == nil) != (sessionUUID == nil) else { throw .outcomeTargetInvalid }
+        try withAccount(authID) { account throws(SandboxError) in
+            if let recipient {
+                guard let digits = PhoneNumber.normalize(recipient) else { throw .recipientInvalid }
+                account.outcomeByRecipient[digits] = outcome == .delivered ? nil : outcome
+            } else if let sessionUUID {
+                let uuid = try account.session(uuid: sessionUUID).uuid
+                account.outcomeBySession[uuid] = outcome == .delivered ? nil : outcome
+            }
+        }
+        return outcomesResponse(caller: caller)
+    }
+
+    /// `GET /__sandbox/outcomes`: the outcomes set for recipients (`+` digits) and sessions.
+    func outcomesResponse(caller: OutOfBandCaller) -> Reply {
+        let listed = allAccounts.filter { caller.authID == nil || $0.authID == caller.authID }.flatMap { account -> [JSONValue] in
+            account.outcomeByRecipient.sorted { $0.key < $1.key }.map {
+                .object(["auth_id": .string(account.authID), "recipient": .string("+" + $0.key), "outcome": .string($0.value.rawValue)])
+            }
+                + account.outcomeBySession.sorted { $0.key < $1.key }.map {
+                    .object(["auth_id": .string(account.authID), "session_uuid": .string($0.key), "outcome": .string($0.value.rawValue)])
+                }
+        }
+        return Reply(status: 200, json: .object(["outcomes": .array(listed)]))
+    }
+
     // MARK: - Status callbacks
 
     /// Whether any account has a callback due on its clock.
     var hasDueCallbacks: Bool { accounts.values.contains { $0.callbacks.hasDue(at: $0.now) } }
 
     /// The callbacks due now in every account, marked as being sent.
-    mutating func takeDueCallbacks() -> [CallbackJob] {
+    mutating func takeDueCallbacks(limit: Int) -> [CallbackJob] {
         let token = configuration.authToken ?? ""
         var jobs: [CallbackJob] = []
-        for authID in accountOrder {
+        for authID in accountOrder where jobs.count < limit {
             let account = accounts[authID]!
             guard account.callbacks.hasDue(at: account.now) else { continue }
             let sessions = account
             jobs += accounts[authID]!.callbacks.takeDue(
-                at: account.now, isVerified: { uuid in (try? sessions.session(uuid: uuid))?.verifiedAt != nil }, token: token)
+                at: account.now, limit: limit - jobs.count,
+                isVerified: { uuid in (try? sessions.session(uuid: uuid))?.verifiedAt != nil }, token: token)
         }
         return jobs
     }

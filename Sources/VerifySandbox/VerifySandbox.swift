@@ -72,11 +72,17 @@ public final class VerifySandbox: Sendable {
     /// The status callbacks due now in every account (on each one's clock), marked as
     /// being sent; report each one's outcome with ``finishCallback(_:outcome:)``. A
     /// session's next callback is handed out only once its previous one is finished.
-    public func takeDueCallbacks() -> [CallbackJob] {
-        state.withLock { $0.takeDueCallbacks() }
+    public func takeDueCallbacks(limit: Int = .max) -> [CallbackJob] {
+        let (jobs, more) = state.withLock { state in
+            let jobs = state.takeDueCallbacks(limit: limit)
+            return (jobs, jobs.count == limit && state.hasDueCallbacks)
+        }
+        if more { callbackSignal.yield() }
+        return jobs
     }
 
     /// Records a try: delivered on a 200, else due again after Plivo's next retry gap.
+    /// Signals ``callbacksDue`` whenever something is due then (its slot is free again).
     public func finishCallback(_ job: CallbackJob, outcome: CallbackOutcome) {
         let due = state.withLock { state in
             state.finishCallback(job, outcome: outcome)
@@ -133,6 +139,35 @@ public final class VerifySandbox: Sendable {
     /// only one session's when `sessionUUID` is given, one account's when `account` is.
     public func outbox(sessionUUID: String? = nil, account authID: String? = nil) -> [OutboxMessage] {
         state.withLock { $0.messages(sessionUUID: sessionUUID, account: authID) }
+    }
+
+    /// Every account's whole state as JSON (``SandboxSnapshot``): what `--state FILE` writes.
+    public func snapshot() -> JSONValue {
+        state.withLock { SandboxSnapshot.encode($0, accounts: $0.allAccounts) }
+    }
+
+    /// Replaces every account with those of a snapshot (and the sandbox's clock with its
+    /// `now`); nothing changes when the snapshot has a problem, which the error names.
+    public func restore(_ snapshot: JSONValue) throws(SnapshotProblem) -> Int {
+        let configuration = configuration
+        let decoded: (now: Timestamp, accounts: [SandboxAccount])
+        do {
+            decoded = try SandboxSnapshot.decodeAccounts(snapshot, configuration: configuration)
+        } catch {
+            throw SnapshotProblem(description: error.description)
+        }
+        state.withLock { state in
+            state.now = max(state.now, decoded.now)
+            state.accounts = [:]
+            state.accountOrder = []
+            state.accountOfSession = [:]
+            for account in decoded.accounts {
+                state.accounts[account.authID] = account
+                state.accountOrder.append(account.authID)
+                for session in account.sessions { state.accountOfSession[session.uuid] = account.authID }
+            }
+        }
+        return decoded.accounts.count
     }
 
     /// The auth_ids the sandbox has seen, in the order it first saw them.
@@ -253,6 +288,16 @@ public final class VerifySandbox: Sendable {
                         return try state.clearFaults(id: id, caller: caller)
                     case (.callbacks, _):
                         return try state.callbacksResponse(query: query, caller: caller)
+                    case (.state, _):
+                        return state.stateResponse(caller: caller)
+                    case (.reset, _):
+                        return try state.reset(caller: caller)
+                    case (.seed, _):
+                        return try state.seedSession(body: body, caller: caller)
+                    case (.outcomes, .post):
+                        return try state.setOutcome(body: body, caller: caller)
+                    case (.outcomes, _):
+                        return state.outcomesResponse(caller: caller)
                     }
                 }.mapError { SandboxState.Failure(error: $0, apiID: state.random.uuid()) }
                 return (result, fault)
@@ -355,4 +400,9 @@ extension StringProtocol {
         let end = lastIndex(where: { $0 != " " }).map { index(after: $0) } ?? start
         return self[start..<end]
     }
+}
+
+/// Why a snapshot could not be restored: where in its JSON, and what is wrong.
+public struct SnapshotProblem: Error, Sendable, CustomStringConvertible {
+    public var description: String
 }

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import Synchronization
 import VerifyAPI
 import VerifySandbox
 
@@ -21,33 +22,32 @@ struct CallbackDeliverer: Service {
 
     func run() async throws {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(Int64(max(1, timeout.components.seconds))))
+        configuration.timeout = .init(connect: .seconds(2), read: .seconds(Int64(max(1, timeout.components.seconds))))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let inFlight = InFlight()
         await withGracefulShutdownHandler {
-            for await _ in sandbox.callbacksDue.cancelOnGracefulShutdown() {
-                await deliverDue(with: client)
-            }
-        } onGracefulShutdown: {}
-        sandbox.requeueCallbacks()
-        try? await client.shutdown()
-    }
-
-    /// Sends everything due, a batch at a time, until nothing more is.
-    private func deliverDue(with client: HTTPClient) async {
-        while true {
-            let jobs = sandbox.takeDueCallbacks()
-            guard !jobs.isEmpty else { return }
-            for start in stride(from: 0, to: jobs.count, by: Self.concurrency) {
-                await withTaskGroup(of: Void.self) { group in
-                    for job in jobs[start..<min(start + Self.concurrency, jobs.count)] {
+            await withDiscardingTaskGroup { group in
+                for await _ in sandbox.callbacksDue.cancelOnGracefulShutdown() {
+                    // Each callback in a task of its own: a receiver that hangs holds its slot,
+                    // never the others' (nor another account's).
+                    let free = inFlight.count.withLock { Self.concurrency - $0 }
+                    guard free > 0 else { continue }
+                    let jobs = sandbox.takeDueCallbacks(limit: free)
+                    inFlight.count.withLock { $0 += jobs.count }
+                    for job in jobs {
                         group.addTask {
                             let outcome = await send(job, with: client)
+                            inFlight.count.withLock { $0 -= 1 }
+                            // Signals again when more is due (the session's next callback, say).
                             sandbox.finishCallback(job, outcome: outcome)
                         }
                     }
                 }
+                group.cancelAll()
             }
-        }
+        } onGracefulShutdown: {}
+        sandbox.requeueCallbacks()
+        try? await client.shutdown()
     }
 
     func send(_ job: CallbackJob, with client: HTTPClient) async -> CallbackOutcome {
@@ -100,4 +100,9 @@ struct CallbackDeliverer: Service {
         if let error = error as? IOError { return "connection failed (\(error.description))" }
         return "\(error)"
     }
+}
+
+/// The number of callbacks being sent, shared by the deliverer's tasks.
+private final class InFlight: Sendable {
+    let count = Mutex(0)
 }

@@ -118,6 +118,9 @@ struct SandboxResponder: HTTPResponder {
         }
         // Any other error reading the body is the connection's (it is gone): no answer can reach it.
 
+        if request.method == .get, let wait = OutboxWait.requested(target: target) {
+            return (await sandbox.waitingOutbox(target: target, headerFields: request.headers, wait: wait), nil)
+        }
         let answer = sandbox.answer(
             method: request.method == .head ? .get : request.method,
             target: target,

@@ -43,6 +43,10 @@ struct SandboxCommand: AsyncParsableCommand {
         } catch let failure as ServeFailure {
             printError("vsh sandbox: error: \(failure.message)")
             terminate(3)
+        } catch let failure as StateFile.Failure {
+            // A state file that cannot be read is bad input, like a bad option.
+            printError("vsh sandbox: error: \(failure.description)")
+            terminate(1)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 printError(fullMessage(for: error))

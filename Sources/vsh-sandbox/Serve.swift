@@ -76,6 +76,17 @@ struct Serve: AsyncParsableCommand {
             valueName: "verify|all|off"))
     var rateLimits = "verify"
 
+    @Option(
+        name: .customLong("callback-timeout"),
+        help: ArgumentHelp("How long a status callback's receiver may take to answer before the try counts as failed.", valueName: "duration"))
+    var callbackTimeout = "8s"
+
+    @Option(
+        help: ArgumentHelp(
+            "Start from the snapshot in this file (when it exists) and write the state back to it, atomically, on a clean shutdown.",
+            valueName: "file"))
+    var state: String?
+
     @Flag(help: "No log line per request.")
     var quiet = false
 
@@ -92,6 +103,11 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1...1000).contains(maxDeliveries) else { throw ValidationError("--max-deliveries must be from 1 to 1000") }
         guard RateLimits(rawValue: rateLimits) != nil else { throw ValidationError("--rate-limits must be verify, all or off") }
+        switch DurationText.read(callbackTimeout) {
+        case .success(let timeout) where timeout >= .seconds(1) && timeout <= .seconds(60): break
+        default: throw ValidationError("--callback-timeout must be a duration from 1s to 60s")
+        }
+        if let state, state.isEmpty { throw ValidationError("--state must name a file") }
         switch DurationText.read(codeLifetime) {
         case .success(let lifetime) where lifetime > .zero: break
         case .failure(.tooLong): throw ValidationError("--code-lifetime must be at most \(DurationText.maximumText)")
@@ -109,7 +125,19 @@ struct Serve: AsyncParsableCommand {
                 authToken: token, fixedCode: otp, codeLifetime: DurationText.parse(codeLifetime) ?? .seconds(600),
                 maxDeliveryAttempts: maxDeliveries, rateLimits: RateLimits(rawValue: rateLimits) ?? .verify, sendsCallbacks: true,
                 seed: seed))
-        let server = SandboxServer(configuration: .init(host: host, port: port, sandbox: sandbox, logger: logger))
+        let stateFile = state.map(StateFile.init(path:))
+        if let stateFile, let snapshot = try stateFile.read() {
+            do {
+                let restored = try sandbox.restore(snapshot)
+                logger.notice("restored \(restored) account\(restored == 1 ? "" : "s") from \(stateFile.path)")
+            } catch {
+                throw StateFile.Failure(description: "\(stateFile.path) is not a sandbox state: \(error.description)")
+            }
+        }
+        let server = SandboxServer(
+            configuration: .init(
+                host: host, port: port, sandbox: sandbox, logger: logger,
+                callbackTimeout: DurationText.parse(callbackTimeout) ?? .seconds(8)))
         let tokenNote = token == "sandbox" ? "token: the default" : "token: set by --token"
         do {
             try await server.run { address in
@@ -118,6 +146,11 @@ struct Serve: AsyncParsableCommand {
             }
         } catch let failure as SandboxServer.StartFailure {
             throw ServeFailure(message: failure.description)
+        }
+        // A clean shutdown (a signal): the state goes back to its file.
+        if let stateFile {
+            try stateFile.write(sandbox.snapshot())
+            logger.notice("wrote the state to \(stateFile.path)")
         }
     }
 }

@@ -118,9 +118,9 @@ struct CallbackTests {
                 #expect(got.count == 4)
                 #expect(got[3].fields["SessionStatus"] == "verified")
                 // The receiver has answered; the sandbox records it a moment later.
-                let expected: [StatusCallback.State] = [.delivered, .delivered, .delivered, .pending, .delivered]
+                let expected: [StatusCallback.State] = [.delivered, .delivered, .delivered, .cancelled, .delivered]
                 for _ in 0..<1000 where sandbox.callbacks().map(\.state) != expected { try await Task.sleep(for: .milliseconds(10)) }
-                #expect(sandbox.callbacks().map(\.state) == expected, "the expiry one waits")
+                #expect(sandbox.callbacks().map(\.state) == expected, "the expiry one is cancelled by the verification")
             }
         }
     }

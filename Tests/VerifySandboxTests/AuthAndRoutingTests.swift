@@ -93,7 +93,7 @@ struct RoutingTests {
     @Test(arguments: [
         "/", "/v1/", "/v1/Account/\(account)/", "/v1/Account/\(account)/Verify/", "/v1/Account/\(account)/Message/",
         "/v1/Account//Verify/Session/", "/v1/Account/\(account)/Verify/Session/a/b/", "/v1/account/\(account)/verify/session/",
-        "/__sandbox/", "/__sandbox/reset", "v1/Account/\(account)/Verify/Session/",
+        "/__sandbox/", "/__sandbox/restart", "v1/Account/\(account)/Verify/Session/",
     ])
     func unknownPathsAreNotFound(path: String) {
         let sandbox = makeSandbox(authToken: "s3cret")

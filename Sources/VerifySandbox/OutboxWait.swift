@@ -1,0 +1,41 @@
+import HTTPTypes
+import VerifyAPI
+
+/// `GET /__sandbox/outbox?…&wait=10s`: the answer as soon as a message matching the
+/// filters has reached the phone, or the empty list at the deadline. For tests that drive
+/// a browser or a phone UI and need the code the moment it is "sent", without a polling
+/// loop of their own.
+public enum OutboxWait {
+    /// The longest wait a request may ask for.
+    public static let maximum = Duration.seconds(60)
+    /// How often a waiting request looks again: well inside the 50 ms a test may expect.
+    public static let interval = Duration.milliseconds(5)
+
+    /// The `wait` of a query: a duration of at most ``maximum``.
+    public static func duration(_ text: String) -> Duration? {
+        guard case .success(let duration) = DurationText.read(text), duration <= maximum else { return nil }
+        return duration
+    }
+
+    /// The `wait` of a request to the outbox, if it asks for one and it is valid.
+    public static func requested(target: String) -> Duration? {
+        guard target.hasPrefix(SandboxPath.outbox), let mark = target.firstIndex(of: "?") else { return nil }
+        return QueryItem.decode(target[target.index(after: mark)...]).last { $0.name == "wait" }.flatMap { duration($0.value) }
+    }
+}
+
+extension VerifySandbox {
+    /// The outbox's answer to `target`, asked again every ``OutboxWait/interval`` until it
+    /// lists a message or `wait` has passed (or the task is cancelled: the client left).
+    public func waitingOutbox(
+        target: String, headerFields: HTTPFields, wait: Duration, clock: ContinuousClock = ContinuousClock()
+    ) async -> APIResponse {
+        let deadline = clock.now.advanced(by: wait)
+        while true {
+            let response = handle(method: .get, target: target, headerFields: headerFields, body: [])
+            let found = response.json?["messages"]?.arrayValue?.isEmpty == false
+            if found || response.status != 200 || clock.now >= deadline || Task.isCancelled { return response }
+            try? await Task.sleep(for: OutboxWait.interval)
+        }
+    }
+}
