@@ -238,10 +238,15 @@ struct SandboxState: Sendable {
         guard let authID = caller.authID else { throw .accountRequired }
         guard case .object(let pairs) = try body.json() ?? .object([]) else { throw .bodyNotObject }
         for pair in pairs where !["recipient", "session_uuid", "outcome"].contains(pair.key) { throw .unknownParameter(pair.key) }
-        let get = { (name: String) in pairs.first { $0.key == name }?.value.stringValue }
-        guard let outcome = get("outcome").flatMap(DeliveryOutcome.init(rawValue:)) else { throw .outcomeInvalid }
-        let recipient = get("recipient")
-        let sessionUUID = get("session_uuid")
+        func text(_ name: String) throws(SandboxError) -> String? {
+            guard let value = pairs.first(where: { $0.key == name })?.value, !value.isNull else { return nil }
+            guard let text = value.stringValue else { throw .notAString(parameter: name) }
+            return text
+        }
+        guard let outcome = pairs.first(where: { $0.key == "outcome" })?.value.stringValue.flatMap(DeliveryOutcome.init(rawValue:))
+        else { throw .outcomeInvalid }
+        let recipient = try text("recipient")
+        let sessionUUID = try text("session_uuid")
         guard (recipient == nil) != (sessionUUID == nil) else { throw .outcomeTargetInvalid }
         try withAccount(authID) { account throws(SandboxError) in
             if let recipient {

@@ -170,6 +170,11 @@ public final class VerifySandbox: Sendable {
         return decoded.accounts.count
     }
 
+    /// Whether a session of that uuid exists, in any account.
+    public func hasSession(_ uuid: String) -> Bool {
+        state.withLock { $0.accountOfSession[uuid.lowercased()] != nil }
+    }
+
     /// The auth_ids the sandbox has seen, in the order it first saw them.
     public var accounts: [String] { state.withLock { $0.accountOrder } }
 

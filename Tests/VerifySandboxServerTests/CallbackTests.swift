@@ -204,3 +204,35 @@ struct CallbackTests {
         }
     }
 }
+
+/// `GET /__sandbox/outbox?…&wait=…` over HTTP.
+@Suite("The waiting outbox")
+struct WaitingOutboxTests {
+    @Test("answers within 50 ms of the message, or empty at the deadline")
+    func wait() async throws {
+        let sandbox = makeSandbox()
+        try await makeServer(sandbox: sandbox).withRunningServer { address in
+            let base = "http://127.0.0.1:\(address.port)"
+            let clock = ContinuousClock()
+            async let waited = send(base, .GET, "/__sandbox/outbox?recipient=%2B14155550100&wait=5s")
+            try await Task.sleep(for: .milliseconds(300))
+            var create = APIRequest(method: .post, path: sessions, body: .object(["recipient": "+14155550100"]))
+            create.headerFields[.authorization] = basicAuth()
+            let created = clock.now
+            #expect(sandbox.handle(create).status == 202)
+            let answer = try await waited
+            let latency = clock.now - created
+            #expect(answer.status == 200)
+            #expect(answer.json?["messages"]?.arrayValue?.count == 1)
+            #expect(latency < .milliseconds(50), "answered \(latency) after the message")
+
+            let start = clock.now
+            let empty = try await send(base, .GET, "/__sandbox/outbox?recipient=%2B14155550101&wait=300ms")
+            #expect(empty.json?["messages"] == [])
+            #expect(clock.now - start >= .milliseconds(300))
+            let never = try await send(base, .GET, "/__sandbox/outbox?session_uuid=8e712097-8090-4644-81e7-8f4265d8354e&wait=30s")
+            #expect(never.json?["messages"] == [], "a session that does not exist gets nothing, at once")
+            expectError(try await send(base, .GET, "/__sandbox/outbox?wait=2m"), 400, "wait must be a duration of at most 1m")
+        }
+    }
+}
