@@ -40,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The sandbox's queue of status callbacks: a heap by due instant, a deque for the log.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         // HMAC-SHA256 for the signatures of the sandbox's status callbacks, as Plivo signs them.
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
@@ -48,7 +50,14 @@ let package = Package(
             name: "VerifyAPI",
             dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")]
         ),
-        .target(name: "VerifySandbox", dependencies: ["VerifyAPI"]),
+        .target(
+            name: "VerifySandbox",
+            dependencies: [
+                "VerifyAPI",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         .target(
             name: "VerifySandboxServer",
             dependencies: [

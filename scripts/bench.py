@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import time
 import urllib.request
 
@@ -37,7 +38,7 @@ import urllib.request
 sys.dont_write_bytecode = True
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCHMARKS = ("startup", "quickstart", "examples", "parser", "replay", "flows", "wrk", "load")
+BENCHMARKS = ("startup", "quickstart", "examples", "parser", "replay", "flows", "wrk", "callbacks", "load")
 REPLAYED = 1000
 
 # The sandbox server's side of the live benchmarks.
@@ -400,6 +401,140 @@ def bench_wrk(args, rows):
                     "≥ 0.5x nginx", ratio >= 0.5))
 
 
+class CallbackReceiver:
+    """A loopback webhook receiver that answers 200 to every callback and counts them."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        receiver = self
+        self.count = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.count += 1
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+WRK_CREATE = """
+-- A create for a new recipient each time (a repeated one would be a resend, and the
+-- sixth a 429): +1212 and seven digits, never a test number.
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+function init(args)
+  math.randomseed(os.time() * 16 + id)
+end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  local recipient = string.format("+1212%07d", math.random(0, 9999999))
+  return wrk.format(nil, nil, nil, '{"recipient": "' .. recipient .. '"%s}')
+end
+"""
+
+
+def wrk_script(url, duration, script):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+        path = f.name
+    try:
+        command = ["wrk", "-t2", "-c32", f"-d{duration}s", "--timeout", "5s", "-H", f"Authorization: {basic_auth()}",
+                   "-s", path, url]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=duration + 30)
+        match = WRK_RATE.search(result.stdout)
+        if result.returncode != 0 or not match:
+            sys.exit(f"bench: {' '.join(command)}: {result.stderr.strip()[-300:] or result.stdout[-300:]}")
+        problems = [line.strip() for line in result.stdout.splitlines() if "Non-2xx" in line or "Socket errors" in line]
+        if problems:
+            sys.exit(f"bench: wrk against {url}: {'; '.join(problems)}")
+        return float(match.group(1))
+    finally:
+        os.unlink(path)
+
+
+def bench_callbacks(args, rows):
+    """A create with `url` against one without, in the same run: delivery is off the request
+    path, so the two should answer alike. Then GET under wrk with callbacks armed."""
+    runs = 1 if args.quick else 3
+    duration = 5
+    receiver = CallbackReceiver()
+    try:
+        with sandbox_server(args.sandbox) as server:
+            base = server.url + f"/v1/Account/{AUTH_ID}/Verify/Session/"
+            # Answering as fast: one create at a time, with and without `url`, interleaved; first,
+            # before wrk leaves thousands of callbacks to deliver.
+            times = {False: [], True: []}
+            for i in range(100 if args.quick else 400):
+                hooked_create = i % 2 == 1
+                body = {"recipient": "+1214%07d" % i}
+                if hooked_create:
+                    body["url"] = receiver.url
+                start = time.perf_counter()
+                http("POST", base, body)
+                times[hooked_create].append(time.perf_counter() - start)
+            plain_ms, hooked_ms = statistics.median(times[False]) * 1000, statistics.median(times[True]) * 1000
+            rows.append(row("`vsh-sandbox serve`: one create with `url`, answered (median)",
+                            f"{hooked_ms:.2f} ms", f"one create without `url`, same run: {plain_ms:.2f} ms ({hooked_ms / plain_ms:.2f}x)",
+                            "≤ 1.25x without", hooked_ms <= plain_ms * 1.25))
+            without = WRK_CREATE.replace("%s", "")
+            with_url = WRK_CREATE.replace("%s", ', "url": "' + receiver.url + '"')
+            wrk_script(base, 1, without)
+            wrk_script(base, 1, with_url)
+            plain, hooked = [], []
+            for _ in range(runs):
+                plain.append(wrk_script(base, duration, without))
+                hooked.append(wrk_script(base, duration, with_url))
+            plain_rate, hooked_rate = statistics.median(plain), statistics.median(hooked)
+            ratio = hooked_rate / plain_rate
+            rows.append(row(f"`vsh-sandbox serve`: create with `url` (callbacks sent to a loopback receiver) under `wrk -t2 -c32 -d{duration}s`",
+                            f"{hooked_rate:,.0f} req/s ({receiver.count:,} callbacks received)",
+                            f"create without `url`, same run: {plain_rate:,.0f} req/s ({ratio:.2f}x)",
+                            "throughput: the callbacks' own work shares the cores", None))
+            # The waiting outbox: from a create's answer to the waiting request's.
+            import threading
+            latencies = []
+            for i in range(5 if args.quick else 20):
+                recipient = "+1213%07d" % i
+                answer = {}
+
+                def waiting():
+                    answer["status"], answer["body"] = http(
+                        "GET", server.url + "/__sandbox/outbox?recipient=" + urllib.parse.quote(recipient) + "&wait=5s")
+                    answer["at"] = time.perf_counter()
+
+                thread = threading.Thread(target=waiting)
+                thread.start()
+                time.sleep(0.1)
+                http("POST", base, {"recipient": recipient})
+                created = time.perf_counter()
+                thread.join(10)
+                if b'"code"' not in answer.get("body", b""):
+                    sys.exit(f"bench: the waiting outbox answered {answer.get('status')} without the message")
+                latencies.append(answer["at"] - created)
+            latency = statistics.median(latencies)
+            rows.append(row("`vsh-sandbox serve`: outbox `?wait=5s`, from the create's answer to the waiting answer",
+                            f"{latency*1000:.1f} ms (median of {len(latencies)})", "", "< 50 ms", latency < 0.05))
+    finally:
+        receiver.close()
+
+
 def bench_load(args, rows):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "load.json")
@@ -435,8 +570,8 @@ def main():
             parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; known: {', '.join(BENCHMARKS)}")
     if "parser" in only and not args.parser_benchmark:
         parser.error("parser needs --parser-benchmark PATH")
-    if only & {"flows", "wrk", "load"} and not args.sandbox:
-        parser.error("flows, wrk and load need --sandbox PATH (the vsh-sandbox binary)")
+    if only & {"flows", "wrk", "callbacks", "load"} and not args.sandbox:
+        parser.error("flows, wrk, callbacks and load need --sandbox PATH (the vsh-sandbox binary)")
     runs = 15 if args.quick else 51
     vsh = args.vsh
 
@@ -493,6 +628,9 @@ def main():
 
     if "wrk" in only:
         bench_wrk(args, rows)
+
+    if "callbacks" in only:
+        bench_callbacks(args, rows)
 
     if "load" in only:
         bench_load(args, rows)

@@ -285,10 +285,7 @@ struct SandboxState: Sendable {
         for authID in accountOrder where jobs.count < limit {
             let account = accounts[authID]!
             guard account.callbacks.hasDue(at: account.now) else { continue }
-            let sessions = account
-            jobs += accounts[authID]!.callbacks.takeDue(
-                at: account.now, limit: limit - jobs.count,
-                isVerified: { uuid in (try? sessions.session(uuid: uuid))?.verifiedAt != nil }, token: token)
+            jobs += accounts[authID]!.callbacks.takeDue(at: account.now, limit: limit - jobs.count, token: token)
         }
         return jobs
     }
@@ -306,7 +303,7 @@ struct SandboxState: Sendable {
             sessionUUID = item.value.lowercased()
         }
         let listed = allAccounts.filter { caller.authID == nil || $0.authID == caller.authID }.flatMap { account in
-            account.callbacks.entries.filter { sessionUUID == nil || $0.sessionUUID == sessionUUID }.map(\.json)
+            account.callbacks.entries.lazy.filter { sessionUUID == nil || $0.sessionUUID == sessionUUID }.map(\.json)
         }
         return Reply(status: 200, json: .object(["callbacks": .array(listed)]))
     }

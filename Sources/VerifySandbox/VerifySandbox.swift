@@ -101,7 +101,7 @@ public final class VerifySandbox: Sendable {
     /// The callback log of one account (every account's when nil), oldest first.
     public func callbacks(account authID: String? = nil) -> [StatusCallback] {
         state.withLock { state in
-            state.allAccounts.filter { authID == nil || $0.authID == authID }.flatMap(\.callbacks.entries)
+            state.allAccounts.filter { authID == nil || $0.authID == authID }.flatMap { Array($0.callbacks.entries) }
         }
     }
 

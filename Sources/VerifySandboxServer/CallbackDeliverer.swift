@@ -38,6 +38,8 @@ struct CallbackDeliverer: Service {
                         group.addTask {
                             let outcome = await send(job, with: client)
                             inFlight.count.withLock { $0 -= 1 }
+                            // Cut short by the shutdown: not a try (it goes back to the queue below).
+                            guard let outcome else { return }
                             // Signals again when more is due (the session's next callback, say).
                             sandbox.finishCallback(job, outcome: outcome)
                         }
@@ -50,7 +52,8 @@ struct CallbackDeliverer: Service {
         try? await client.shutdown()
     }
 
-    func send(_ job: CallbackJob, with client: HTTPClient) async -> CallbackOutcome {
+    /// One try; nil when the server is shutting down (the try does not count).
+    func send(_ job: CallbackJob, with client: HTTPClient) async -> CallbackOutcome? {
         let clock = ContinuousClock()
         let start = clock.now
         let form = QueryItem.encode(job.parameters)
@@ -84,6 +87,7 @@ struct CallbackDeliverer: Service {
             }
             return .answered(status, after: after)
         } catch {
+            if Task.isCancelled || error is CancellationError { return nil }
             let reason = Self.describe(error)
             logger.warning("callback \(job.id) \(shown) failed: \(reason)")
             return .failed(reason, after: clock.now - start)
