@@ -22,6 +22,9 @@ public enum DeliveryOutcome: String, Sendable, CaseIterable {
     /// The number cannot receive messages: create answers `400` and makes no session.
     case invalidNumber = "invalid-number"
 
+    /// Outcomes set out of band at once in one account (recipients and sessions together).
+    public static let maximumSet = 1000
+
     /// How long a ``late`` attempt takes to arrive, on the virtual clock.
     public static let lateDelay = Duration.seconds(120)
 

@@ -1,4 +1,5 @@
 import HTTPTypes
+import Synchronization
 import VerifyAPI
 
 /// `GET /__sandbox/outbox?…&wait=10s`: the answer as soon as a message matching the
@@ -10,6 +11,8 @@ public enum OutboxWait {
     public static let maximum = Duration.seconds(60)
     /// How often a waiting request looks again: well inside the 50 ms a test may expect.
     public static let interval = Duration.milliseconds(5)
+    /// Requests waiting at once; the next is `429`. Each one looks again every ``interval``.
+    public static let maximumWaiting = 64
 
     /// The `wait` of a query: a duration of at most ``maximum``.
     public static func duration(_ text: String) -> Duration? {
@@ -46,6 +49,12 @@ extension VerifySandbox {
     ) async -> APIResponse {
         let deadline = clock.now.advanced(by: wait)
         let canArrive = messageCanArrive(target: target)
+        guard canArrive else { return handle(method: .get, target: target, headerFields: headerFields, body: []) }
+        guard waiting.add(1, ordering: .relaxed).newValue <= OutboxWait.maximumWaiting else {
+            waiting.subtract(1, ordering: .relaxed)
+            return response(for: .tooManyWaiting)
+        }
+        defer { waiting.subtract(1, ordering: .relaxed) }
         while true {
             let response = handle(method: .get, target: target, headerFields: headerFields, body: [])
             let found = response.json?["messages"]?.arrayValue?.isEmpty == false

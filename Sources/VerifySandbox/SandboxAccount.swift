@@ -223,6 +223,7 @@ struct SandboxAccount: Sendable {
 
     /// Arms a fault from the body of `POST /__sandbox/faults`.
     mutating func armFault(body: JSONValue?) throws(SandboxError) -> SandboxFault {
+        guard faults.count < SandboxFault.maximumArmed else { throw .tooManyFaults }
         let fault = try SandboxFault(body: body, id: "f\(faultsArmed + 1)")
         faultsArmed += 1
         faults.append(fault)

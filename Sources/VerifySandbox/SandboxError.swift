@@ -72,6 +72,14 @@ public enum SandboxError: Error, Sendable, Hashable {
     case outcomeTargetInvalid
     /// The outbox's `wait` is not a duration of at most a minute.
     case waitInvalid
+    /// More than ``OutboxWait/maximumWaiting`` outbox requests waiting at once.
+    case tooManyWaiting
+    /// A new auth_id past ``SandboxState/maximumAccounts``.
+    case tooManyAccounts
+    /// A fault armed past ``SandboxFault/maximumArmed`` in one account.
+    case tooManyFaults
+    /// An outcome set past ``DeliveryOutcome/maximumSet`` in one account.
+    case tooManyOutcomes
 
     /// Over one of Plivo's rate limits (``RateLimits``); `Retry-After` says when to come back.
     case rateLimited(retryAfter: Int)
@@ -102,7 +110,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .bodyTooLarge: 413
         case .headersTooLarge: 431
         case .unsupportedMediaType: 415
-        case .tooManyDeliveryAttempts, .rateLimited: 429
+        case .tooManyDeliveryAttempts, .rateLimited, .tooManyWaiting, .tooManyAccounts: 429
         default: 400
         }
     }
@@ -153,6 +161,10 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .seedTimeMismatch(let lifetime): "created_at does not fit the status: a code expires \(lifetime) after its session is created"
         case .seedCodeInvalid: "code must be 4 to 8 digits"
         case .waitInvalid: "wait must be a duration of at most 1m"
+        case .tooManyWaiting: "too many requests are waiting on the outbox (at most \(OutboxWait.maximumWaiting))"
+        case .tooManyAccounts: "the sandbox keeps at most \(SandboxState.maximumAccounts) accounts; reset one (POST /__sandbox/reset)"
+        case .tooManyFaults: "at most \(SandboxFault.maximumArmed) faults may be armed at once; clear some (DELETE /__sandbox/faults)"
+        case .tooManyOutcomes: "at most \(DeliveryOutcome.maximumSet) outcomes may be set at once"
         case .outcomeInvalid: "outcome must be one of \(DeliveryOutcome.allCases.map(\.rawValue).joined(separator: ", "))"
         case .outcomeTargetInvalid: "an outcome is set for a recipient or for a session_uuid: give one of them"
         case .authenticationFailed: "authentication failed"
@@ -175,7 +187,8 @@ public enum SandboxError: Error, Sendable, Hashable {
         .bodyNotObject, .bodyNotJSON, .limitInvalid, .offsetInvalid, .statusInvalid, .timeInvalid(filter: "<filter>"),
         .timeTooOld, .advanceInvalid, .advanceTooLong, .clockAtEnd, .faultEndpointInvalid, .faultTimesInvalid, .faultStatusInvalid, .faultKindInvalid,
         .faultBodyInvalid, .faultDelayInvalid, .faultRetryAfterInvalid, .faultNotFound, .rateLimited(retryAfter: 60),
-        .seedTimeInvalid, .seedTimeMismatch(lifetime: "<lifetime>"), .seedCodeInvalid, .outcomeInvalid, .outcomeTargetInvalid, .waitInvalid,
+        .seedTimeInvalid, .seedTimeMismatch(lifetime: "<lifetime>"), .seedCodeInvalid, .outcomeInvalid, .outcomeTargetInvalid, .waitInvalid, .tooManyWaiting, .tooManyAccounts,
+        .tooManyFaults, .tooManyOutcomes,
         .authenticationFailed, .accountRequired, .sessionNotFound, .notFound,
         .methodNotAllowed(allowed: [.get, .post]), .bodyTooLarge, .unsupportedMediaType,
         .malformedRequest, .headersTooLarge, .targetNotAPath,

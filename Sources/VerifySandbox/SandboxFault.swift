@@ -53,6 +53,8 @@ public struct SandboxFault: Sendable, Equatable {
     /// The header that names the fault on every answer it changed: `X-Vsh-Fault: f1`.
     public static let headerName = HTTPField.Name("X-Vsh-Fault")!
     public static let maximumTimes = 1000
+    /// Faults armed at once in one account: each request of the account looks through them.
+    public static let maximumArmed = 100
 
     /// Reads the body of `POST /__sandbox/faults`; `id` is the one it will get.
     init(body: JSONValue?, id: String) throws(SandboxError) {

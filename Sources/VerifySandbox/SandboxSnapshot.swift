@@ -124,7 +124,9 @@ enum SandboxSnapshot {
         let recipient = try reader.string("recipient")
         guard let digits = PhoneNumber.normalize(recipient) else { throw reader.problem("recipient", "not an E.164 number") }
         let code = try reader.string("code")
-        guard (4...8).contains(code.utf8.count), code.allSatisfy(\.isNumber) else { throw reader.problem("code", "not 4 to 8 digits") }
+        guard (4...8).contains(code.utf8.count), code.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            throw reader.problem("code", "not 4 to 8 digits")
+        }
         let channel = try reader.string("channel")
         var attempts: [DeliveryAttempt] = []
         for (index, item) in try reader.array("attempts").enumerated() {
@@ -145,8 +147,12 @@ enum SandboxSnapshot {
             fraudCheck: reader.json["fraud_check"]?.stringValue, code: code,
             requestorIP: reader.json["requestor_ip"]?.stringValue ?? "127.0.0.1", countryISO2: PhoneNumber.countryISO2(ofDigits: digits),
             attempts: attempts, createdAt: try reader.timestamp("created_at"), expiresAt: try reader.timestamp("expires_at"))
+        guard session.expiresAt >= session.createdAt else { throw reader.problem("expires_at", "before created_at") }
+        guard VerifyParameters.channels.contains(channel), attempts.allSatisfy({ VerifyParameters.channels.contains($0.channel) }) else {
+            throw reader.problem("channel", "not sms or voice")
+        }
         if let verified = reader.json["verified_at"], !verified.isNull { session.verifiedAt = try reader.timestamp("verified_at") }
-        session.validationAttempts = reader.json["validation_attempts"]?.intValue ?? 0
+        session.validationAttempts = max(0, reader.json["validation_attempts"]?.intValue ?? 0)
         return session
     }
 
@@ -170,7 +176,9 @@ enum SandboxSnapshot {
         }
 
         func timestamp(_ key: String) throws(Problem) -> Timestamp {
-            guard let time = Timestamp(parsing: try string(key)) else { throw problem(key, "not a time as 2025-01-15T10:00:00.000000Z") }
+            guard let time = Timestamp(parsing: try string(key)), time >= Timestamp.earliest, time <= Timestamp.latest else {
+                throw problem(key, "not a time as 2025-01-15T10:00:00.000000Z (years 1 to 9999)")
+            }
             return time
         }
 

@@ -16,6 +16,9 @@ struct SandboxState: Sendable {
     /// Lower-case session uuid to the auth_id that owns it (uuids are unique sandbox-wide).
     var accountOfSession: [String: String] = [:]
 
+    /// The most accounts one sandbox keeps; `POST /__sandbox/reset` frees one.
+    static let maximumAccounts = 10_000
+
     /// A success, as JSON still to be written (outside the lock).
     struct Reply {
         let status: Int
@@ -38,6 +41,8 @@ struct SandboxState: Sendable {
     /// The account of `authID`, made on first sight with its clock at the sandbox's.
     mutating func withAccount<T>(_ authID: String, _ body: (inout SandboxAccount) throws(SandboxError) -> T) throws(SandboxError) -> T {
         if accounts[authID] == nil {
+            // Any well-formed auth_id makes one: a cap keeps a loop of new ones from eating memory.
+            guard accounts.count < Self.maximumAccounts else { throw .tooManyAccounts }
             accounts[authID] = SandboxAccount(
                 authID: authID, now: now, seed: configuration.seed, rateLimits: configuration.rateLimits,
                 sendsCallbacks: configuration.sendsCallbacks)
@@ -192,13 +197,18 @@ struct SandboxState: Sendable {
             return outcome
         } ?? .delivered
         let code = try text("code")
-        if let code { guard (4...8).contains(code.utf8.count), code.allSatisfy(\.isNumber) else { throw .seedCodeInvalid } }
+        if let code {
+            guard (4...8).contains(code.utf8.count), code.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            else { throw .seedCodeInvalid }
+        }
         let lifetime = configuration.codeLifetime
         let configuration = configuration
         let (uuid, seeded) = try withAccount(authID) { account throws(SandboxError) -> (String, String) in
             let createdAt: Timestamp
             if let given = try text("created_at") {
-                guard let time = Timestamp(parsing: given) ?? SessionListQuery.parseTime(given)?.0, time <= account.now else {
+                guard let time = Timestamp(parsing: given) ?? SessionListQuery.parseTime(given)?.0, time <= account.now,
+                    time >= Timestamp.earliest
+                else {
                     throw .seedTimeInvalid
                 }
                 createdAt = time
@@ -249,6 +259,8 @@ struct SandboxState: Sendable {
         let sessionUUID = try text("session_uuid")
         guard (recipient == nil) != (sessionUUID == nil) else { throw .outcomeTargetInvalid }
         try withAccount(authID) { account throws(SandboxError) in
+            let count = account.outcomeByRecipient.count + account.outcomeBySession.count
+            if outcome != .delivered, count >= DeliveryOutcome.maximumSet { throw .tooManyOutcomes }
             if let recipient {
                 guard let digits = PhoneNumber.normalize(recipient) else { throw .recipientInvalid }
                 account.outcomeByRecipient[digits] = outcome == .delivered ? nil : outcome

@@ -57,6 +57,8 @@ public final class VerifySandbox: Sendable {
     public let configuration: Configuration
     private let state: Mutex<SandboxState>
     private let callbackSignal: AsyncStream<Void>.Continuation
+    /// Outbox requests waiting now (``waitingOutbox(target:headerFields:wait:clock:)``).
+    let waiting = Atomic<Int>(0)
     /// Yields whenever a status callback may have fallen due (a request, a clock move): what
     /// a deliverer waits on before it asks ``takeDueCallbacks()``. One pending signal at most.
     public let callbacksDue: AsyncStream<Void>
@@ -155,6 +157,12 @@ public final class VerifySandbox: Sendable {
             decoded = try SandboxSnapshot.decodeAccounts(snapshot, configuration: configuration)
         } catch {
             throw SnapshotProblem(description: error.description)
+        }
+        var owners = Set<String>()
+        for account in decoded.accounts {
+            for session in account.sessions where !owners.insert(session.uuid).inserted {
+                throw SnapshotProblem(description: "session \(session.uuid) is in two accounts")
+            }
         }
         state.withLock { state in
             state.now = max(state.now, decoded.now)

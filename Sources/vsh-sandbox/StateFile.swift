@@ -50,8 +50,12 @@ struct StateFile {
     /// Writes `snapshot` in place of the file, mode 0600 (it holds every session's code).
     func write(_ snapshot: JSONValue) throws(Failure) {
         let temporary = "\(path).tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // A file (or a link someone planted) left by an earlier run goes first; O_EXCL and
+        // O_NOFOLLOW then make sure this is a new file of ours, created 0600 whatever the umask.
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Failure(description: "cannot write \(temporary): \(String(cString: strerror(errno)).lowercased())") }
+        fchmod(descriptor, 0o600)
         let bytes = snapshot.prettyText.utf8.map { $0 } + [UInt8(ascii: "\n")]
         var written = 0
         while written < bytes.count {

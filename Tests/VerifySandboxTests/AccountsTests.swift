@@ -67,6 +67,17 @@ import VerifySandbox
         #expect(sandbox.handle(outOfBand(.get, "/__sandbox/clock", as: nil)).status == 200, "reading needs none")
     }
 
+    @Test func atMostTenThousandAccountsAreKept() {
+        let sandbox = makeSandbox()
+        func id(_ n: Int) -> String { "MA" + String(repeating: "0", count: 18 - String(n).count) + String(n) }
+        for n in 0..<10_000 { #expect(sandbox.handle(outOfBand(.get, "/__sandbox/clock", as: id(n))).status == 200) }
+        expectError(
+            sandbox.handle(createRequest(["recipient": "+14155550100"], account: id(10_000))), 429,
+            "the sandbox keeps at most 10000 accounts; reset one (POST /__sandbox/reset)")
+        #expect(sandbox.handle(outOfBand(.post, "/__sandbox/reset", as: id(0))).status == 200)
+        #expect(sandbox.handle(createRequest(["recipient": "+14155550100"], account: id(10_000))).status == 202)
+    }
+
     @Test func seededAccountsDrawTheSameIdsWhateverOtherAccountsDo() throws {
         let quiet = makeSandbox(seed: 9)
         let busy = makeSandbox(seed: 9)

@@ -50,7 +50,7 @@ struct ErrorCatalogueTests {
         #expect(SandboxError.unsupportedMediaType.status == 415)
         #expect(SandboxError.headersTooLarge.status == 431)
         let clientErrors = SandboxError.catalogue.filter { ![401, 404, 405, 413, 415, 429, 431].contains($0.status) }
-        #expect(clientErrors.count == 42)  // 429s: tooManyDeliveryAttempts, rateLimited
+        #expect(clientErrors.count == 44)  // 429s: tooManyDeliveryAttempts, rateLimited
         #expect(clientErrors.allSatisfy { $0.status == 400 })
     }
 }

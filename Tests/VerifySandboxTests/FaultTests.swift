@@ -115,6 +115,16 @@ import VerifySandbox
         #expect(sandbox.handle(outOfBand(.get, "/__sandbox/faults")).json == .object(["faults": []]))
     }
 
+    @Test func atMostAHundredAreArmed() {
+        let sandbox = makeSandbox()
+        for _ in 0..<100 { #expect(arm(sandbox, .object(["endpoint": "list", "recipient": "+19999999999", "status": 500])).status == 201) }
+        expectError(
+            arm(sandbox, .object(["endpoint": "list", "status": 500])), 400,
+            "at most 100 faults may be armed at once; clear some (DELETE /__sandbox/faults)")
+        _ = sandbox.handle(outOfBand(.delete, "/__sandbox/faults"))
+        #expect(arm(sandbox, .object(["endpoint": "list", "status": 500])).status == 201)
+    }
+
     @Test func theTransportCarriesFaultsOut() async throws {
         let sandbox = makeSandbox()
         let transport = SandboxTransport(sandbox: sandbox)

@@ -27,6 +27,9 @@ import VerifySandbox
                     "created_at does not fit the status: a code expires 10m after its session is created")
         expectError(seed(sandbox, .object(["recipient": "+14155550103", "status": "x"])), 400, "status must be one of in-progress, verified, expired")
         #expect(seed(sandbox, .object(["recipient": "+14155550103"]), as: nil).status == 401, "seeding needs an account")
+        expectError(seed(sandbox, .object(["recipient": "+14155550103", "status": "expired", "created_at": "0000-01-01T00:00:00+00:01"])), 400,
+                    "created_at must be a time no later than the account's clock")
+        expectError(seed(sandbox, .object(["recipient": "+14155550103", "code": "١٢٣٤"])), 400, "code must be 4 to 8 digits")
     }
 
     @Test func anOutcomeSetOutOfBandDecidesTheNextAttempts() throws {
