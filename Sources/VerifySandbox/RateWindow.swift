@@ -15,22 +15,24 @@ struct RateWindow: Sendable {
         admitted.reserveCapacity(min(limit, 64))
     }
 
-    /// Admits a request at `now`, or says how long until one would be: whole seconds,
-    /// rounded up, for `Retry-After`.
-    mutating func admit(at now: Timestamp) -> Int? {
+    /// Nil when a request at `now` would be admitted, else how long until one would be:
+    /// whole seconds, rounded up, for `Retry-After`. Forgets what has left the window.
+    mutating func wait(at now: Timestamp) -> Int? {
         let windowStart = now.adding(.zero - period) ?? Timestamp.earliest
         if let keep = admitted.firstIndex(where: { $0 > windowStart }) {
             admitted.removeFirst(keep)
         } else {
             admitted.removeAll(keepingCapacity: true)
         }
-        guard admitted.count >= limit else {
-            admitted.append(now)
-            return nil
-        }
+        guard admitted.count >= limit else { return nil }
         let freeAt = admitted[0].advanced(by: period)
         let micros = freeAt.microsecondsSinceEpoch - now.microsecondsSinceEpoch
         return Int(max(1, (micros + 999_999) / 1_000_000))
+    }
+
+    /// Counts a request admitted at `now` (after ``wait(at:)`` said nil).
+    mutating func record(at now: Timestamp) {
+        admitted.append(now)
     }
 }
 

@@ -213,9 +213,13 @@ struct SandboxAccount: Sendable {
     }
 
     /// Admits a request to `endpoint` under the rate limits, or gives the seconds until it would be.
+    /// A request refused by either limit counts in neither.
     mutating func admit(_ endpoint: SandboxFault.Endpoint) -> Int? {
-        if let wait = accountWindow?.admit(at: now) { return wait }
-        if endpoint == .list, let wait = listWindow?.admit(at: now) { return wait }
+        let accountWait = accountWindow?.wait(at: now)
+        let listWait = endpoint == .list ? listWindow?.wait(at: now) : nil
+        if accountWait != nil || listWait != nil { return max(accountWait ?? 0, listWait ?? 0) }
+        accountWindow?.record(at: now)
+        if endpoint == .list { listWindow?.record(at: now) }
         return nil
     }
 
