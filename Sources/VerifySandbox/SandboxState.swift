@@ -326,6 +326,11 @@ struct SandboxState: Sendable {
     /// body (and `Retry-After` on a 429), or (dropped) none at all. Nil: the request runs.
     mutating func faultReply(_ fault: SandboxFault) -> Reply? {
         switch fault.action {
+        case .status(401):
+            // As the sandbox's own 401: no api_id, and the challenge.
+            return Reply(
+                status: 401, json: .object(["error": .string(SandboxFault.text(forStatus: 401))]),
+                headerFields: [("WWW-Authenticate", "Basic realm=\"vsh sandbox\"")])
         case .status(let status):
             var headers: [(String, String)] = []
             if let retryAfter = fault.retryAfter { headers.append(("Retry-After", String(retryAfter))) }
