@@ -18,7 +18,7 @@ import VerifySandbox
         let refused = sandbox.handle(createRequest(["recipient": "+14155550100"]))
         #expect(refused.status == status)
         #expect(refused.errorText == SandboxFault.statuses.first { $0.status == status }?.text)
-        #expect(refused.json?["api_id"]?.stringValue.map(UUIDText.isUUID) == (status != 401), "a 401 has none, as the sandbox's own")
+        #expect((refused.json?["api_id"]?.stringValue.map(UUIDText.isUUID) ?? false) == (status != 401), "a 401 has none, as the sandbox's own")
         #expect(refused.headerFields[.wwwAuthenticate] == (status == 401 ? "Basic realm=\"vsh sandbox\"" : nil))
         #expect(refused.headerFields[SandboxFault.headerName] == "f1")
         #expect(refused.headerFields[.retryAfter] == (status == 429 ? "60" : nil))
