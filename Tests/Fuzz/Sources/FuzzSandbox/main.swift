@@ -16,9 +16,12 @@ import VerifySandbox
 //
 // A `\` ends a string (`\\` is one backslash). Most auth bytes give the valid Basic header,
 // so that requests get past authentication; most path bytes give one of the sandbox's
-// routes, `/__sandbox/clock` and `/__sandbox/outbox` included. `{uuid}` in a target or
-// body stands for the uuid of the last session created, `{otp}` for its code.
-// Properties: no trap, no 5xx, every answer's body is JSON.
+// routes, the out-of-band ones included (clock, outbox, faults, outcomes, seeding, state,
+// reset, callbacks). `{uuid}` in a target or body stands for the uuid of the last session
+// created, `{otp}` for its code. Half the inputs queue status callbacks, which the harness
+// takes and finishes with an outcome drawn from the input, as the server's deliverer would.
+// Properties: no trap, no 5xx and every answer's body is JSON, except on an answer an
+// armed fault changed (`X-Vsh-Fault`), whose point is a 5xx or a broken body.
 
 private let authID = "MAFUZZ00000000000000"
 private let token = "fuzz-token-0123456789"
@@ -33,6 +36,8 @@ private let paths = [
     "/v1/Account/\(authID)/Verify/Session/", "/v1/Account/\(authID)/Verify/Session/{uuid}/",
     "/__sandbox/clock", "/__sandbox/outbox", "/__sandbox/clock/", "/__sandbox/outbox?session_uuid={uuid}",
     "/v1/Account/\(authID)/Verify/Session/?", "/v1/Account/MASANDBOX00000000000/Verify/Session/", "",
+    "/__sandbox/faults", "/__sandbox/faults/f1", "/__sandbox/outcomes", "/__sandbox/sessions", "/__sandbox/state",
+    "/__sandbox/reset", "/__sandbox/callbacks", "/__sandbox/outbox?wait=1s&recipient=",
 ]
 
 /// `VSH_FUZZ_TRACE=1`: print each request and answer (to see what an input does).
@@ -45,6 +50,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let sandbox = VerifySandbox(
         configuration: .init(
             authToken: setup & 1 == 0 ? token : nil, fixedCode: setup & 2 == 0 ? "123456" : nil,
+            rateLimits: setup & 8 == 0 ? .verify : .all, sendsCallbacks: setup & 4 == 0,
             seed: 42, startTime: Timestamp(microsecondsSinceEpoch: 1_764_547_200_000_000)))
     var uuid = "00000000-0000-0000-0000-000000000000"
     var otp = "123456"
@@ -88,9 +94,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             print("\(method) \(target) [\(fields.map { "\($0.name): \($0.value)" }.joined(separator: ", "))] \(bodyText)")
             print("  → \(answer.status) \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
         }
-        fuzzCheck(answer.status >= 200 && answer.status < 500, "\(method) \(target): status \(answer.status)")
-        if !answer.body.isEmpty {
-            fuzzCheck((try? JSONValue(parsing: answer.body)) != nil, "\(method) \(target): the answer is not JSON")
+        let faulted = answer.headerFields[SandboxFault.headerName] != nil
+        if !faulted {
+            fuzzCheck(answer.status >= 200 && answer.status < 500, "\(method) \(target): status \(answer.status)")
+            if !answer.body.isEmpty {
+                fuzzCheck((try? JSONValue(parsing: answer.body)) != nil, "\(method) \(target): the answer is not JSON")
+            }
+        }
+        // The deliverer's part: take what is due, finish it one way or another.
+        for job in sandbox.takeDueCallbacks(limit: 4) {
+            let outcome: CallbackOutcome = requests % 2 == 0 ? .answered(200, after: .zero) : .failed("refused", after: .zero)
+            sandbox.finishCallback(job, outcome: outcome)
         }
         if let created = answer.json?["session_uuid"]?.stringValue { uuid = created }
         if let code = sandbox.outbox(sessionUUID: uuid).last?.code { otp = code }
