@@ -58,13 +58,9 @@ public struct SandboxFault: Sendable, Equatable {
 
     /// Reads the body of `POST /__sandbox/faults`; `id` is the one it will get.
     init(body: JSONValue?, id: String) throws(SandboxError) {
-        guard case .object(let pairs) = body ?? .object([]) else { throw .bodyNotObject }
-        let known: Set<String> = ["endpoint", "method", "recipient", "times", "status", "retry_after", "delay", "drop", "reset", "body"]
-        for pair in pairs where !known.contains(pair.key) { throw .unknownParameter(pair.key) }
-        func value(_ name: String) -> JSONValue? {
-            guard let v = pairs.first(where: { $0.key == name })?.value, !v.isNull else { return nil }
-            return v
-        }
+        let value = try BodyFields(
+            body, known: ["endpoint", "method", "recipient", "times", "status", "retry_after", "delay", "drop", "reset", "body"]
+        ).value
         self.id = id
         guard let endpointName = value("endpoint")?.stringValue, let endpoint = Endpoint(rawValue: endpointName.lowercased()) else {
             throw .faultEndpointInvalid

@@ -172,18 +172,9 @@ struct SandboxState: Sendable {
     /// for list, paging and expiry tests. Nothing is "sent" and no callback goes out.
     mutating func seedSession(body: RequestBody, caller: OutOfBandCaller) throws(SandboxError) -> Reply {
         guard let authID = caller.authID else { throw .accountRequired }
-        guard case .object(let pairs) = try body.json() ?? .object([]) else { throw .bodyNotObject }
-        let known: Set<String> = ["recipient", "status", "created_at", "code", "channel", "app_uuid", "brand_name", "outcome"]
-        for pair in pairs where !known.contains(pair.key) { throw .unknownParameter(pair.key) }
-        func value(_ name: String) -> JSONValue? {
-            guard let v = pairs.first(where: { $0.key == name })?.value, !v.isNull else { return nil }
-            return v
-        }
-        func text(_ name: String) throws(SandboxError) -> String? {
-            guard let v = value(name) else { return nil }
-            guard let s = v.stringValue else { throw .notAString(parameter: name) }
-            return s
-        }
+        let fields = try BodyFields(
+            body.json(), known: ["recipient", "status", "created_at", "code", "channel", "app_uuid", "brand_name", "outcome"])
+        let text = fields.text
         guard let recipientText = try text("recipient") else { throw .recipientRequired }
         guard let recipient = PhoneNumber.normalize(recipientText) else { throw .recipientInvalid }
         let status = try text("status").map { (s: String) throws(SandboxError) -> SessionStatus in
@@ -246,17 +237,10 @@ struct SandboxState: Sendable {
     /// `{"session_uuid": "…", "outcome": …}`: how the next attempts end (`delivered` undoes it).
     mutating func setOutcome(body: RequestBody, caller: OutOfBandCaller) throws(SandboxError) -> Reply {
         guard let authID = caller.authID else { throw .accountRequired }
-        guard case .object(let pairs) = try body.json() ?? .object([]) else { throw .bodyNotObject }
-        for pair in pairs where !["recipient", "session_uuid", "outcome"].contains(pair.key) { throw .unknownParameter(pair.key) }
-        func text(_ name: String) throws(SandboxError) -> String? {
-            guard let value = pairs.first(where: { $0.key == name })?.value, !value.isNull else { return nil }
-            guard let text = value.stringValue else { throw .notAString(parameter: name) }
-            return text
-        }
-        guard let outcome = pairs.first(where: { $0.key == "outcome" })?.value.stringValue.flatMap(DeliveryOutcome.init(rawValue:))
-        else { throw .outcomeInvalid }
-        let recipient = try text("recipient")
-        let sessionUUID = try text("session_uuid")
+        let fields = try BodyFields(body.json(), known: ["recipient", "session_uuid", "outcome"])
+        guard let outcome = fields.value("outcome")?.stringValue.flatMap(DeliveryOutcome.init(rawValue:)) else { throw .outcomeInvalid }
+        let recipient = try fields.text("recipient")
+        let sessionUUID = try fields.text("session_uuid")
         guard (recipient == nil) != (sessionUUID == nil) else { throw .outcomeTargetInvalid }
         try withAccount(authID) { account throws(SandboxError) in
             let count = account.outcomeByRecipient.count + account.outcomeBySession.count

@@ -20,24 +20,9 @@ struct SessionParameters: Sendable, Equatable {
     var fraudCheck: String?
 
     init(body: JSONValue?) throws(SandboxError) {
-        let pairs: [(key: String, value: JSONValue)]
-        switch body {
-        case nil: pairs = []
-        case .object(let p)?: pairs = p
-        default: throw .bodyNotObject
-        }
-        let known = Set(VerifyParameters.create.map(\.name))
-        for pair in pairs where !known.contains(pair.key) { throw .unknownParameter(pair.key) }
-
-        func value(_ name: String) -> JSONValue? {
-            guard let v = pairs.first(where: { $0.key == name })?.value, !v.isNull else { return nil }
-            return v
-        }
-        func text(_ name: String) throws(SandboxError) -> String? {
-            guard let v = value(name) else { return nil }
-            guard let s = v.stringValue else { throw .notAString(parameter: name) }
-            return s
-        }
+        let fields = try BodyFields(body, known: Set(VerifyParameters.create.map(\.name)))
+        let value = fields.value
+        let text = fields.text
 
         guard let recipientText = try text("recipient") else { throw .recipientRequired }
         guard let digits = PhoneNumber.normalize(recipientText) else { throw .recipientInvalid }
