@@ -9,9 +9,7 @@ import VerifyAPI
 public enum OutboxWait {
     /// The longest wait a request may ask for.
     public static let maximum = Duration.seconds(60)
-    /// How often a waiting request looks again: well inside the 50 ms a test may expect.
-    public static let interval = Duration.milliseconds(5)
-    /// Requests waiting at once; the next is `429`. Each one looks again every ``interval``.
+    /// Requests waiting at once; the next is `429`. Each one looks again at every change.
     public static let maximumWaiting = 64
 
     /// The `wait` of a query: a duration of at most ``maximum``.
@@ -42,24 +40,31 @@ extension VerifySandbox {
         return true
     }
 
-    /// The outbox's answer to `target`, asked again every ``OutboxWait/interval`` until it
-    /// lists a message or `wait` has passed (or the task is cancelled: the client left).
+    /// The outbox's answer to `target` as soon as it lists a message: asked again at each
+    /// change of the sandbox's state (a create, a clock move, a reset), never on a timer,
+    /// until `wait` has passed or the task is cancelled (the client left).
     public func waitingOutbox(
         target: String, headerFields: HTTPFields, wait: Duration, clock: ContinuousClock = ContinuousClock()
     ) async -> APIResponse {
         let deadline = clock.now.advanced(by: wait)
-        let canArrive = messageCanArrive(target: target)
-        guard canArrive else { return handle(method: .get, target: target, headerFields: headerFields, body: []) }
+        guard messageCanArrive(target: target) else { return handle(method: .get, target: target, headerFields: headerFields, body: []) }
         guard waiting.add(1, ordering: .relaxed).newValue <= OutboxWait.maximumWaiting else {
             waiting.subtract(1, ordering: .relaxed)
             return response(for: .tooManyWaiting)
         }
         defer { waiting.subtract(1, ordering: .relaxed) }
         while true {
+            // The generation before the look: a change during it wakes the wait below at once.
+            let seen = changes.generation
             let response = handle(method: .get, target: target, headerFields: headerFields, body: [])
             let found = response.json?["messages"]?.arrayValue?.isEmpty == false
-            if found || !canArrive || response.status != 200 || clock.now >= deadline || Task.isCancelled { return response }
-            try? await Task.sleep(for: OutboxWait.interval)
+            if found || response.status != 200 || clock.now >= deadline || Task.isCancelled { return response }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await Task.sleep(until: deadline, clock: clock) }
+                group.addTask { await self.changes.change(after: seen) }
+                await group.next()
+                group.cancelAll()
+            }
         }
     }
 }

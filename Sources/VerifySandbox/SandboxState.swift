@@ -279,16 +279,25 @@ struct SandboxState: Sendable {
         let token = configuration.authToken ?? ""
         var jobs: [CallbackJob] = []
         for authID in accountOrder where jobs.count < limit {
-            let account = accounts[authID]!
-            guard account.callbacks.hasDue(at: account.now) else { continue }
-            jobs += accounts[authID]!.callbacks.takeDue(at: account.now, limit: limit - jobs.count, token: token)
+            // In place (`&accounts[…]!`): a copy of the account held across the change would
+            // make the queue copy its whole log on every take, the quadratic slowdown that
+            // stalled a server with thousands of callbacks waiting.
+            modifyAccount(authID) { account in
+                guard account.callbacks.hasDue(at: account.now) else { return }
+                jobs += account.callbacks.takeDue(at: account.now, limit: limit - jobs.count, token: token)
+            }
         }
         return jobs
     }
 
     mutating func finishCallback(_ job: CallbackJob, outcome: CallbackOutcome) {
-        guard let account = accounts[job.authID] else { return }
-        accounts[job.authID]!.callbacks.finish(job.id, outcome: outcome, at: account.now)
+        modifyAccount(job.authID) { account in account.callbacks.finish(job.id, outcome: outcome, at: account.now) }
+    }
+
+    /// Changes an account that exists, in place (nothing when it does not: reset meanwhile).
+    private mutating func modifyAccount(_ authID: String, _ body: (inout SandboxAccount) -> Void) {
+        guard accounts[authID] != nil else { return }
+        body(&accounts[authID]!)
     }
 
     /// `GET /__sandbox/callbacks[?session_uuid=…]`: the caller's account's callback log, or every account's.

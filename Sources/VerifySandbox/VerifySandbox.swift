@@ -62,6 +62,8 @@ public final class VerifySandbox: Sendable {
     /// Yields whenever a status callback may have fallen due (a request, a clock move): what
     /// a deliverer waits on before it asks ``takeDueCallbacks()``. One pending signal at most.
     public let callbacksDue: AsyncStream<Void>
+    /// Wakes the waiting outbox requests when the state may have changed.
+    let changes = ChangeNotifier()
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -126,6 +128,7 @@ public final class VerifySandbox: Sendable {
     /// a step would pass ``Timestamp/latest``.
     public func advanceClock(by duration: Duration) throws(SandboxError) {
         try state.withLock { state throws(SandboxError) in try state.advanceAll(by: duration) }
+        changes.changed()
         signalCallbacks()
     }
 
@@ -134,6 +137,7 @@ public final class VerifySandbox: Sendable {
         try state.withLock { state throws(SandboxError) in
             try state.withAccount(authID) { account throws(SandboxError) in try account.advance(by: duration) }
         }
+        changes.changed()
         signalCallbacks()
     }
 
@@ -175,6 +179,7 @@ public final class VerifySandbox: Sendable {
                 for session in account.sessions { state.accountOfSession[session.uuid] = account.authID }
             }
         }
+        changes.changed()
         return decoded.accounts.count
     }
 
@@ -318,7 +323,11 @@ public final class VerifySandbox: Sendable {
         } catch {
             return SandboxAnswer(response: response(for: error), fault: nil)
         }
-        if configuration.sendsCallbacks, method == .post { signalCallbacks() }
+        if method != .get, method != .head {
+            // Any request but a read may have changed the state (a create, a reset, a clock move).
+            changes.changed()
+            signalCallbacks()
+        }
         var response: APIResponse
         switch outcome {
         case .success(let reply):

@@ -28,7 +28,12 @@ import VerifySandbox
 /// * ``HTTPFramingHandler`` sits between NIO's HTTP/1 parts (which still know the
 ///   version and keep-alive) and the HTTP types (which do not): see there.
 struct SandboxHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
-    typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+    /// A connection: its channel, and the handler's news of the client leaving.
+    struct Value: ServerChildChannelValue {
+        let asyncChannel: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+        let departure: ClientDeparture
+        var channel: any Channel { asyncChannel.channel }
+    }
 
     /// The largest header field, and all header fields together, that the parser takes.
     static let maxHeaderSize = 80 * 1024
@@ -48,15 +53,22 @@ struct SandboxHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             try pipeline.addHandler(HTTPResponseEncoder(configuration: .init()))
             try pipeline.addHandler(
                 ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)))
-            try pipeline.addHandler(HTTPFramingHandler(errorResponse: errorResponse))
+            let framing = HTTPFramingHandler(errorResponse: errorResponse)
+            try pipeline.addHandler(framing)
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger))
-            return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+            return Value(
+                asyncChannel: try NIOAsyncChannel(
+                    wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true)),
+                departure: framing.departure)
         }
     }
 
     func handle(value: Value, logger: Logger) async {
-        await handleHTTP(asyncChannel: value, logger: logger)
+        // The responder runs in this task: what it waits on long can end when the client leaves.
+        await ClientDeparture.$current.withValue(value.departure) {
+            await handleHTTP(asyncChannel: value.asyncChannel, logger: logger)
+        }
     }
 }
 
@@ -110,6 +122,10 @@ final class HTTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case drop, reset
     }
 
+    /// Told when the client closes its side, or the connection goes: the responder's long
+    /// waits end there (``ClientDeparture``).
+    let departure = ClientDeparture()
+
     init(errorResponse: @escaping (SandboxError) -> APIResponse) {
         self.errorResponse = errorResponse
     }
@@ -134,6 +150,21 @@ final class HTTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if owed.last?.closes == true { stopReading = true }
             context.fireChannelRead(data)
         }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Hummingbird allows half-closure: a client's FIN arrives as this event, not as a close.
+        if let event = event as? ChannelEvent, event == .inputClosed { departure.left() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        departure.left()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        departure.left()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -42,8 +42,9 @@ struct SandboxResponder: HTTPResponder {
         let (response, fault) = try await answer(request, clientAddress: context.clientAddress)
         var answer = response
         if let delay = fault?.delay {
-            // An armed delay is real time: what a client's timeout is tested against.
-            try? await Task.sleep(for: delay)
+            // An armed delay is real time: what a client's timeout is tested against. It ends
+            // early if the client gives up (its timeout fired), which is the point of it.
+            await Self.untilClientLeaves { try? await Task.sleep(for: delay) }
         }
         var line = Self.logLine(method: request.method, target: request.head.path, status: answer.status, duration: ContinuousClock.now - start)
         if let fault {
@@ -119,7 +120,8 @@ struct SandboxResponder: HTTPResponder {
         // Any other error reading the body is the connection's (it is gone): no answer can reach it.
 
         if request.method == .get, let wait = OutboxWait.requested(target: target) {
-            return (await sandbox.waitingOutbox(target: target, headerFields: request.headers, wait: wait), nil)
+            let (sandbox, headers) = (sandbox, request.headers)
+            return (await Self.untilClientLeaves { await sandbox.waitingOutbox(target: target, headerFields: headers, wait: wait) }, nil)
         }
         let answer = sandbox.answer(
             method: request.method == .head ? .get : request.method,
@@ -129,6 +131,12 @@ struct SandboxResponder: HTTPResponder {
             clientAddress: clientAddress
         )
         return (answer.response, answer.fault)
+    }
+
+    /// `body`, cancelled if the client leaves meanwhile (``ClientDeparture``).
+    private static func untilClientLeaves<T: Sendable>(_ body: @escaping @Sendable () async -> T) async -> T {
+        guard let departure = ClientDeparture.current else { return await body() }
+        return await departure.cancellingOnDeparture(body)
     }
 
     private func methodNotAllowedOnTheServer() -> APIResponse {

@@ -7,6 +7,12 @@ import VerifyAPI
 import VerifySandbox
 import VerifySandboxServer
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Status callbacks received by a loopback receiver: Plivo's fields in the documented
 /// order, signed as Plivo signs, retried on the account's virtual clock.
 @Suite("Status callbacks")
@@ -235,6 +241,63 @@ struct WaitingOutboxTests {
             let never = try await send(base, .GET, "/__sandbox/outbox?session_uuid=8e712097-8090-4644-81e7-8f4265d8354e&wait=30s")
             #expect(never.json?["messages"] == [], "a session that does not exist gets nothing, at once")
             expectError(try await send(base, .GET, "/__sandbox/outbox?wait=2m"), 400, "wait must be a duration of at most 1m")
+        }
+    }
+
+    @Test("wakes when the clock brings a late message, and for no other account's")
+    func wakesOnClockMove() async throws {
+        let sandbox = makeSandbox()
+        try await makeServer(sandbox: sandbox).withRunningServer { address in
+            let base = "http://127.0.0.1:\(address.port)"
+            // +1 NXX 555 0192 is delivered 2 minutes late (docs/sandbox.md, test numbers).
+            let created = try await send(base, .POST, sessions, json: #"{"recipient": "+14155550192"}"#)
+            let uuid = try #require(created["session_uuid"]?.stringValue)
+            async let waited = send(base, .GET, "/__sandbox/outbox?session_uuid=\(uuid)&wait=20s")
+            try await Task.sleep(for: .milliseconds(200))
+            // Another account's clock and creates are changes too: the wait looks again and goes on.
+            _ = try await send(base, .POST, "/__sandbox/clock", json: #"{"advance": "5m"}"#, auth: basicAuth(otherAccount))
+            _ = try await send(
+                base, .POST, "/v1/Account/\(otherAccount)/Verify/Session/", json: #"{"recipient": "+14155550100"}"#,
+                auth: basicAuth(otherAccount))
+            let clock = ContinuousClock()
+            let moved = clock.now
+            #expect(try await send(base, .POST, "/__sandbox/clock", json: #"{"advance": "2m"}"#).status == 200)
+            let answer = try await waited
+            #expect(answer["messages"]?.arrayValue?.count == 1)
+            #expect(answer["messages"]?[0]?["session_uuid"]?.stringValue == uuid)
+            #expect(clock.now - moved < .seconds(10), "answered at the clock move, not at the 20 s deadline")
+        }
+    }
+
+    @Test("gives its slot back when the client leaves, so the next waits instead of a 429")
+    func clientLeaves() async throws {
+        let sandbox = makeSandbox()
+        try await makeServer(sandbox: sandbox).withRunningServer { address in
+            let base = "http://127.0.0.1:\(address.port)"
+            let request = Array("GET /__sandbox/outbox?recipient=%2B14155550100&wait=1m HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+            // Every slot taken by a client that then goes away, well before its minute.
+            var descriptors: [Int32] = []
+            for _ in 0..<OutboxWait.maximumWaiting {
+                let descriptor = tcpConnect(port: address.port)
+                try #require(descriptor >= 0)
+                _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+                descriptors.append(descriptor)
+            }
+            // Taken: the next is refused while they are there.
+            var full = false
+            for _ in 0..<200 where !full {
+                full = try await send(base, .GET, "/__sandbox/outbox?recipient=%2B14155550101&wait=1ms").status == 429
+                if !full { try await Task.sleep(for: .milliseconds(25)) }
+            }
+            #expect(full, "64 waiting requests fill the waiting outbox")
+            for descriptor in descriptors { close(descriptor) }
+            // Given back as each connection closes: a bounded wait for the server to see it.
+            var status = 429
+            for _ in 0..<200 where status == 429 {
+                status = try await send(base, .GET, "/__sandbox/outbox?recipient=%2B14155550101&wait=1ms").status
+                if status == 429 { try await Task.sleep(for: .milliseconds(25)) }
+            }
+            #expect(status == 200, "a slot is free again within 5 s of its client leaving, not after its minute")
         }
     }
 }
