@@ -14,13 +14,17 @@ struct SandboxAccount: Sendable {
     var random: SandboxRandom
     /// The app of sessions created without `app_uuid`, fixed for the account's life.
     let defaultAppUUID: String
-    /// In creation order, so newest first is the reverse.
-    var sessions: [SessionRecord] = []
+    /// In creation order, so newest first is the reverse. Added to by ``add(_:)`` only,
+    /// which keeps the indexes below.
+    private(set) var sessions: [SessionRecord] = []
     /// Lower-case session uuid to its index in `sessions`.
-    var indexByUUID: [String: Int] = [:]
+    private(set) var indexByUUID: [String: Int] = [:]
     /// The latest session of each recipient and app (`recipient app_uuid`, lower case): where a
     /// resend goes while it is in progress. An index, so a create costs the same with 30 000 sessions.
-    var latestByRecipient: [String: Int] = [:]
+    private(set) var latestByRecipient: [String: Int] = [:]
+    /// Each recipient's sessions (indexes into `sessions`, oldest first): the outbox's
+    /// `?recipient=` (what a waiting request asks again at every change) reads only those.
+    private(set) var indexesByRecipient: [String: [Int]] = [:]
     /// Outcomes set with `POST /__sandbox/outcomes`, for a recipient (E.164 digits) or one session.
     var outcomeByRecipient: [String: DeliveryOutcome] = [:]
     var outcomeBySession: [String: DeliveryOutcome] = [:]
@@ -116,9 +120,7 @@ struct SandboxAccount: Sendable {
             createdAt: now,
             expiresAt: now.advanced(by: configuration.codeLifetime)
         )
-        indexByUUID[uuid] = sessions.count
-        latestByRecipient[resendKey] = sessions.count
-        sessions.append(record)
+        add(record)
         if sendsCallbacks {
             callbacks.attemptMade(attempt, of: record)
             callbacks.sessionMade(record)
@@ -264,12 +266,28 @@ struct SandboxAccount: Sendable {
 
     /// The codes that reached a phone by now, in the order they arrived (a late one
     /// only once the clock has passed its delivery); one session's or one recipient's.
+    /// A new session (created, seeded or restored), with its place in every index. Nil, and
+    /// nothing added, when its uuid is taken.
+    @discardableResult
+    mutating func add(_ record: SessionRecord) -> Int? {
+        guard indexByUUID[record.uuid] == nil else { return nil }
+        let index = sessions.count
+        indexByUUID[record.uuid] = index
+        latestByRecipient[record.recipient + " " + record.appUUID.lowercased()] = index
+        indexesByRecipient[record.recipient, default: []].append(index)
+        sessions.append(record)
+        return index
+    }
+
     func messages(sessionUUID: String? = nil, recipient: String? = nil) -> [OutboxMessage] {
         var found: [OutboxMessage] = []
-        let candidates: [SessionRecord] =
-            if let sessionUUID { indexByUUID[sessionUUID.lowercased()].map { [sessions[$0]] } ?? [] } else { sessions }
-        for session in candidates {
-            if let recipient, session.recipient != PhoneNumber.filterForm(recipient) { continue }
+        let wanted = recipient.map(PhoneNumber.filterForm)
+        let indexes: [Int] =
+            if let sessionUUID { indexByUUID[sessionUUID.lowercased()].map { [$0] } ?? [] }
+            else if let wanted { indexesByRecipient[wanted] ?? [] }
+            else { Array(sessions.indices) }
+        for session in indexes.lazy.map({ sessions[$0] }) {
+            if let wanted, session.recipient != wanted { continue }
             for attempt in session.attempts {
                 guard let deliveredAt = attempt.deliveredAt, deliveredAt <= now else { continue }
                 found.append(OutboxMessage(authID: authID, session: session, attempt: attempt, deliveredAt: deliveredAt))

@@ -81,10 +81,7 @@ enum SandboxSnapshot {
             sendsCallbacks: configuration.sendsCallbacks, defaultAppUUID: try reader.string("default_app_uuid"))
         for (index, item) in try reader.array("sessions").enumerated() {
             let session = try decodeSession(Reader(item, path: "\(reader.path).sessions[\(index)]"), account: authID, sequence: index)
-            guard account.indexByUUID[session.uuid] == nil else { throw reader.problem("sessions[\(index)].session_uuid", "given twice") }
-            account.indexByUUID[session.uuid] = account.sessions.count
-            account.latestByRecipient[session.recipient + " " + session.appUUID.lowercased()] = account.sessions.count
-            account.sessions.append(session)
+            guard account.add(session) != nil else { throw reader.problem("sessions[\(index)].session_uuid", "given twice") }
         }
         if case .object(let pairs)? = reader.json["outcomes"] {
             for pair in pairs {

@@ -224,9 +224,7 @@ struct SandboxState: Sendable {
                 createdAt: createdAt, expiresAt: expiresAt)
             if status == .verified { record.verifiedAt = createdAt }
             record.validationAttempts = status == .verified ? 1 : 0
-            account.indexByUUID[uuid] = account.sessions.count
-            account.latestByRecipient[recipient + " " + appUUID] = account.sessions.count
-            account.sessions.append(record)
+            account.add(record)
             return (uuid, code)
         }
         accountOfSession[uuid] = authID

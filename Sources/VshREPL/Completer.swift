@@ -76,19 +76,19 @@ public struct Completer: Sendable {
         switch earlier[0] {
         case "session":
             guard earlier.count >= 2 else { return Self.sessionSubcommands }
-            let specs: [ParameterSpec]
             switch earlier[1] {
-            case "create": specs = VerifyParameters.create
-            case "list": specs = VerifyParameters.list
+            case "create": return parameters(VerifyParameters.create, word: word, given: earlier.dropFirst(2))
+            case "list": return parameters(VerifyParameters.list, word: word, given: earlier.dropFirst(2))
             default: return []
             }
-            if let equals = word.firstIndex(of: "=") {
-                let name = String(word[..<equals])
-                guard let spec = specs.first(where: { $0.name == name }), case .choice(let values) = spec.kind else { return [] }
-                return values.map { "\(name)=\($0)" }
-            }
-            let given = Set(earlier.dropFirst(2).compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
-            return specs.filter { !given.contains($0.name) }.map { $0.name + "=" }
+        case "fault":
+            // `fault ENDPOINT [drop|reset] [key=value…]`, or `fault clear`.
+            guard earlier.count >= 2 else { return VerifyParameters.faultEndpoints + ["clear"] }
+            guard VerifyParameters.faultEndpoints.contains(earlier[1]) else { return [] }
+            let given = earlier.dropFirst(2)
+            // The bare flags (`drop`, `reset`) come first, right after the endpoint.
+            let flags = given.isEmpty ? VerifyParameters.faultFlags : []
+            return flags + parameters(VerifyParameters.fault, word: word, given: given)
         case "help":
             return earlier.count == 1 ? Self.commands : []
         case "transport":
@@ -100,6 +100,17 @@ public struct Completer: Sendable {
         default:
             return []
         }
+    }
+
+    /// `name=` for each parameter not given yet; after `name=`, its choices.
+    private func parameters(_ specs: [ParameterSpec], word: String, given: ArraySlice<String>) -> [String] {
+        if let equals = word.firstIndex(of: "=") {
+            let name = String(word[..<equals])
+            guard let spec = specs.first(where: { $0.name == name }), case .choice(let values) = spec.kind else { return [] }
+            return values.map { "\(name)=\($0)" }
+        }
+        let named = Set(given.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+        return specs.filter { !named.contains($0.name) }.map { $0.name + "=" }
     }
 
     /// `body.se` → `body.sessions`, `body.session_uuid`; `body.sessions[0].` → its keys.

@@ -52,6 +52,62 @@ struct LiveTransportTests {
         }
     }
 
+    @Test func aStateFileKeepsSessionsAcrossARestart() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let state = dir.appendingPathComponent("sandbox-state.json").path
+        let environment = Self.environment(account: "MASTATE0000000000000")
+        let create = try dir.write("create.vsh", "session create recipient=+14155550100\nassert status == 202\nprint \"made $session\"\n")
+        let made = try SandboxProcess.withServer(["--otp", Self.code, "--state", state]) { url in
+            try VshProcess.run(["run", "--transport", "live", "--base-url", url, create], environment: environment)
+        }
+        #expect(made.status == 0, "stderr: \(made.stderr)")
+        let uuid = try #require(made.stdout.split(separator: "\n").first { $0.hasPrefix("made ") }?.dropFirst(5))
+        // Written at the clean shutdown (SIGTERM), readable by its owner only: it holds the codes.
+        let attributes = try FileManager.default.attributesOfItem(atPath: state)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let text = try String(contentsOfFile: state, encoding: .utf8)
+        #expect(text.contains("vsh-sandbox-state/1"))
+        #expect(text.contains(String(uuid)))
+
+        // Started again from the file: the session is there, and its code still validates.
+        let check = try dir.write(
+            "check.vsh",
+            "session use \(uuid)\nsession get\nassert status == 200\nassert body.status == \"in-progress\"\nvalidate \(Self.code)\nassert status == 200\n")
+        let checked = try SandboxProcess.withServer(["--otp", Self.code, "--state", state]) { url in
+            try VshProcess.run(["run", "--transport", "live", "--base-url", url, check], environment: environment)
+        }
+        #expect(checked.status == 0, "stdout: \(checked.stdout) stderr: \(checked.stderr)")
+        // The validation was saved at the second shutdown.
+        let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: state))) as? [String: Any]
+        let sessions = (saved?["accounts"] as? [[String: Any]])?.first?["sessions"] as? [[String: Any]]
+        #expect(sessions?.count == 1)
+        #expect(sessions?.first?["verified_at"] is String)
+    }
+
+    @Test(arguments: [
+        ("{\"format\": \"nope\"}", "is not a sandbox state: format: not vsh-sandbox-state/1"),
+        ("x", "is not JSON: invalid JSON at byte 0: unexpected character"),
+    ])
+    func aStateFileThatIsNoSnapshotStopsTheServerAtStart(_ content: String, _ message: String) throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let state = try dir.write("state.json", content)
+        let process = Process()
+        process.executableURL = SandboxProcess.binary
+        process.arguments = ["serve", "--port", "0", "--quiet", "--state", state]
+        let error = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = error
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { usleep(5000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let stderr = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 1)
+        #expect(stderr == "vsh sandbox: error: \(state) \(message)\n")
+        #expect(try String(contentsOfFile: state, encoding: .utf8) == content, "the file is left as it was")
+    }
+
     @Test func aWrongTokenIsA401ThatStopsTheScript() throws {
         try SandboxProcess.withServer([]) { url in
             let dir = try VshProcess.temporaryDirectory()

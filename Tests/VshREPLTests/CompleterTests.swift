@@ -34,6 +34,22 @@ import Testing
         #expect(candidates("session create recipient=") == [])
     }
 
+    @Test func faultEndpointsFlagsAndKeys() {
+        #expect(candidates("fa") == ["fault"])
+        #expect(candidates("fault ") == ["any", "clear", "create", "list", "retrieve", "validate"])
+        #expect(candidates("fault cr") == ["create"])
+        #expect(candidates("fault create d") == ["delay=", "drop"])
+        #expect(candidates("fault create r") == ["recipient=", "reset", "retry_after="])
+        #expect(candidates("fault create status=5") == ["status=500", "status=502", "status=503"])
+        #expect(candidates("fault create body=") == ["body=empty", "body=malformed"])
+        // Flags only right after the endpoint; a key given is not offered again.
+        #expect(candidates("fault create times=2 d") == ["delay="])
+        #expect(candidates("fault validate drop t") == ["times="])
+        #expect(!candidates("fault create status=503 ").contains("status="))
+        #expect(candidates("fault clear ") == [])
+        #expect(candidates("fault nonsense ") == [])
+    }
+
     @Test func variablesWithTheBuiltins() {
         let context = Completer.Context(variables: ["first", "second"])
         #expect(candidates("validate $", context) == ["$first", "$otp", "$second", "$session"])
