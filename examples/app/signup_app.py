@@ -150,8 +150,8 @@ class CodeCheck:
 
 
 class SignupApp:
-    def __init__(self, auth_id, auth_token, webhook_url, retry_wait=0.5, brand_name="Signup"):
-        self.client = plivo.RestClient(auth_id, auth_token)
+    def __init__(self, auth_id, auth_token, webhook_url, retry_wait=0.5, brand_name="Signup", timeout=5):
+        self.client = plivo.RestClient(auth_id, auth_token, timeout=timeout)
         self.webhook_url = webhook_url
         self.retry_wait = retry_wait
         self.brand_name = brand_name

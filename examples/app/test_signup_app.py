@@ -31,9 +31,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plivo  # noqa: E402
 import plivo.exceptions as errors  # noqa: E402
 import plivo.rest.client  # noqa: E402
+import requests.exceptions  # noqa: E402
 from plivo.utils import validate_signature  # noqa: E402
 
-from signup_app import SignupApp, WebhookReceiver  # noqa: E402
+from signup_app import SignupApp, WebhookReceiver, http_status  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PHONE = "+14155550100"
@@ -308,6 +309,70 @@ class SignupAppTest(unittest.TestCase):
         self.assertEqual(Sandbox(other_id, self.token).outbox(session_uuid), [])
         self.assertEqual(self.app.session(session_uuid).session_uuid, session_uuid)
         self.callbacks_seen(session_uuid, 3)
+
+    # g. what each fault looks like through the SDK ------------------------------------
+
+    def test_a_dropped_create_is_a_connection_error_and_made_nothing(self):
+        self.sandbox.arm(endpoint="create", drop=True)
+        with self.assertRaises(requests.exceptions.ConnectionError):
+            self.app.start_verification(PHONE)
+        self.assertEqual(self.app.retried, [], "the app retries Plivo's 502 and 503, not a broken connection")
+        self.assertEqual(len(self.app.sessions()), 0, "a dropped request is not performed")
+
+    def test_a_reset_create_went_through_so_trying_again_is_a_resend(self):
+        self.sandbox.arm(endpoint="create", reset=True)
+        # The head and half the body arrive, then an RST: the SDK cannot tell whether it went through.
+        with self.assertRaises(requests.exceptions.RequestException):
+            self.app.start_verification(PHONE)
+        made = [session["session_uuid"] for session in self.app.sessions()]
+        self.assertEqual(len(made), 1, "a reset request was performed")
+        # Trying again is safe: Plivo keeps one session per recipient, and this is its second attempt.
+        session_uuid = self.app.resend(PHONE)
+        self.assertEqual(session_uuid, made[0])
+        self.assertEqual(self.app.session(session_uuid).count, 2)
+        self.callbacks_seen(session_uuid, 6)
+
+    def test_a_malformed_answer_reaches_the_app_as_none(self):
+        session_uuid = self.app.start_verification(PHONE)
+        self.sandbox.arm(endpoint="retrieve", body="malformed")
+        # The SDK swallows a body that is not JSON: no exception, no object. An app must check.
+        self.assertIsNone(self.app.session(session_uuid))
+        self.assertEqual(self.app.session(session_uuid).session_uuid, session_uuid, "one request only")
+        self.callbacks_seen(session_uuid, 3)
+
+    def test_a_500_is_a_server_error_and_not_retried(self):
+        self.sandbox.arm(endpoint="create", status=500)
+        with self.assertRaises(errors.PlivoServerError) as raised:
+            self.app.start_verification(PHONE)
+        self.assertEqual(str(raised.exception), "internal server error")
+        self.assertEqual(self.app.retried, [])
+        self.assertEqual(len(self.app.sessions()), 0)
+
+    def test_a_502_is_retried_once_like_a_503(self):
+        self.sandbox.arm(endpoint="create", status=502)
+        session_uuid = self.app.start_verification(PHONE)
+        self.assertEqual([http_status(e) for e in self.app.retried], [502])
+        self.code_sent(session_uuid)
+        self.callbacks_seen(session_uuid, 3)
+
+    def test_a_401_on_validate_is_an_authentication_error_not_a_wrong_code(self):
+        session_uuid = self.app.start_verification(PHONE)
+        code = self.code_sent(session_uuid)
+        self.sandbox.arm(endpoint="validate", status=401)
+        with self.assertRaises(errors.AuthenticationError):
+            self.app.check_code(session_uuid, code)
+        self.assertTrue(self.app.check_code(session_uuid, code).verified, "the refused try did not count")
+        self.callbacks_seen(session_uuid, 4)
+
+    def test_a_delay_past_the_clients_timeout_is_a_read_timeout(self):
+        impatient = SignupApp(self.auth_id, self.token, self.receiver.url, timeout=1)
+        self.sandbox.arm(endpoint="list", delay="3s")
+        started = time.monotonic()
+        with self.assertRaises(requests.exceptions.ReadTimeout):
+            impatient.sessions()
+        self.assertLess(time.monotonic() - started, 2.5, "the client's own timeout, not the server's delay")
+        self.assertEqual(self.sandbox.faults(), [], "used up by the request that timed out")
+        self.assertEqual(len(impatient.sessions()), 0)
 
 
 if __name__ == "__main__":
