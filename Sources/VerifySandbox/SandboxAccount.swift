@@ -37,6 +37,9 @@ struct SandboxAccount: Sendable {
     var accountWindow: RateWindow?
     /// Status callbacks to send and sent, when the sandbox sends them (``VerifySandbox/Configuration/sendsCallbacks``).
     var callbacks = CallbackQueue()
+    /// Set by ``SandboxState`` when the account is made: tells this life of an auth_id
+    /// from the one before a reset (``CallbackJob/incarnation``).
+    var incarnation = 0
     let sendsCallbacks: Bool
 
     /// - Parameter defaultAppUUID: the account's default app (a restored one's); nil: drawn.

@@ -11,6 +11,8 @@ struct SandboxState: Sendable {
     /// For the `api_id` of answers that belong to no account (a 404 path, a 401).
     var random: SandboxRandom
     var accounts: [String: SandboxAccount] = [:]
+    /// Accounts made so far (the next one's ``SandboxAccount/incarnation``).
+    var accountsMade = 0
     /// Auth_ids in the order the sandbox first saw them.
     var accountOrder: [String] = []
     /// Lower-case session uuid to the auth_id that owns it (uuids are unique sandbox-wide).
@@ -43,9 +45,12 @@ struct SandboxState: Sendable {
         if accounts[authID] == nil {
             // Any well-formed auth_id makes one: a cap keeps a loop of new ones from eating memory.
             guard accounts.count < Self.maximumAccounts else { throw .tooManyAccounts }
-            accounts[authID] = SandboxAccount(
+            var account = SandboxAccount(
                 authID: authID, now: now, seed: configuration.seed, rateLimits: configuration.rateLimits,
                 sendsCallbacks: configuration.sendsCallbacks)
+            accountsMade += 1
+            account.incarnation = accountsMade
+            accounts[authID] = account
             accountOrder.append(authID)
         }
         return try body(&accounts[authID]!)
@@ -66,6 +71,13 @@ struct SandboxState: Sendable {
 
     /// Every account that exists, in the order first seen.
     var allAccounts: [SandboxAccount] { accountOrder.map { accounts[$0]! } }
+
+    /// One account (none if it was never seen), or every account when `authID` is nil: what
+    /// an out-of-band read with, or without, credentials covers. Looked up, not filtered.
+    func accounts(of authID: String?) -> [SandboxAccount] {
+        guard let authID else { return allAccounts }
+        return accounts[authID].map { [$0] } ?? []
+    }
 
     func messages(sessionUUID: String? = nil, recipient: String? = nil, account authID: String? = nil) -> [OutboxMessage] {
         if let sessionUUID {
@@ -155,7 +167,7 @@ struct SandboxState: Sendable {
 
     /// `GET /__sandbox/state`: the caller's account (or every account) whole.
     func stateResponse(caller: OutOfBandCaller) -> Reply {
-        Reply(status: 200, json: SandboxSnapshot.encode(self, accounts: allAccounts.filter { caller.authID == nil || $0.authID == caller.authID }))
+        Reply(status: 200, json: SandboxSnapshot.encode(self, accounts: accounts(of: caller.authID)))
     }
 
     /// `POST /__sandbox/reset`: the caller's account starts again, empty, on the sandbox's clock.
@@ -256,7 +268,7 @@ struct SandboxState: Sendable {
 
     /// `GET /__sandbox/outcomes`: the outcomes set for recipients (`+` digits) and sessions.
     func outcomesResponse(caller: OutOfBandCaller) -> Reply {
-        let listed = allAccounts.filter { caller.authID == nil || $0.authID == caller.authID }.flatMap { account -> [JSONValue] in
+        let listed = accounts(of: caller.authID).flatMap { account -> [JSONValue] in
             account.outcomeByRecipient.sorted { $0.key < $1.key }.map {
                 .object(["auth_id": .string(account.authID), "recipient": .string("+" + $0.key), "outcome": .string($0.value.rawValue)])
             }
@@ -282,14 +294,23 @@ struct SandboxState: Sendable {
             // stalled a server with thousands of callbacks waiting.
             modifyAccount(authID) { account in
                 guard account.callbacks.hasDue(at: account.now) else { return }
-                jobs += account.callbacks.takeDue(at: account.now, limit: limit - jobs.count, token: token)
+                let incarnation = account.incarnation
+                jobs += account.callbacks.takeDue(at: account.now, limit: limit - jobs.count, token: token).map { job in
+                    var job = job
+                    job.incarnation = incarnation
+                    return job
+                }
             }
         }
         return jobs
     }
 
     mutating func finishCallback(_ job: CallbackJob, outcome: CallbackOutcome) {
-        modifyAccount(job.authID) { account in account.callbacks.finish(job.id, outcome: outcome, at: account.now) }
+        modifyAccount(job.authID) { account in
+            // A try of the account's life before a reset: that callback is gone with it.
+            guard account.incarnation == job.incarnation else { return }
+            account.callbacks.finish(job.id, outcome: outcome, at: account.now)
+        }
     }
 
     /// Changes an account that exists, in place (nothing when it does not: reset meanwhile).
@@ -305,7 +326,7 @@ struct SandboxState: Sendable {
             guard item.name == "session_uuid" else { throw .unknownParameter(item.name) }
             sessionUUID = item.value.lowercased()
         }
-        let listed = allAccounts.filter { caller.authID == nil || $0.authID == caller.authID }.flatMap { account in
+        let listed = accounts(of: caller.authID).flatMap { account in
             account.callbacks.entries.lazy.filter { sessionUUID == nil || $0.sessionUUID == sessionUUID }.map(\.json)
         }
         return Reply(status: 200, json: .object(["callbacks": .array(listed)]))
@@ -347,7 +368,7 @@ struct SandboxState: Sendable {
 
     /// `GET /__sandbox/faults`: the caller's account's armed faults, or every account's.
     func faultsResponse(caller: OutOfBandCaller) -> Reply {
-        let listed: [JSONValue] = allAccounts.filter { caller.authID == nil || $0.authID == caller.authID }.flatMap { account in
+        let listed: [JSONValue] = accounts(of: caller.authID).flatMap { account in
             account.faults.map { fault in
                 guard case .object(let pairs) = fault.json else { return fault.json }
                 return .object([(key: "auth_id", value: .string(account.authID))] + pairs)

@@ -108,6 +108,9 @@ public struct CallbackJob: Sendable, Equatable {
     public var parameters: [QueryItem]
     /// The account's token: the sandbox's (`--token`).
     public var token: String
+    /// Which life of the account it belongs to: a reset (or a restore) starts a new one, whose
+    /// callbacks count from 1 again, and a try of the old life that ends later is ignored.
+    public var incarnation = 0
 }
 
 /// How a try ended, as the deliverer saw it.

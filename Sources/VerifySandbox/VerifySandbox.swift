@@ -105,14 +105,19 @@ public final class VerifySandbox: Sendable {
     /// The callback log of one account (every account's when nil), oldest first.
     public func callbacks(account authID: String? = nil) -> [StatusCallback] {
         state.withLock { state in
-            state.allAccounts.filter { authID == nil || $0.authID == authID }.flatMap { Array($0.callbacks.entries) }
+            state.accounts(of: authID).flatMap { Array($0.callbacks.entries) }
         }
     }
 
-    /// Wakes the deliverer when a callback may be due.
-    private func signalCallbacks() {
+    /// Wakes the deliverer when a callback may be due: in `authID`'s account (what a
+    /// request changed, so a request costs the same with 10 000 accounts), or in any (nil).
+    private func signalCallbacks(account authID: String? = nil) {
         guard configuration.sendsCallbacks else { return }
-        if state.withLock({ $0.hasDueCallbacks }) { callbackSignal.yield() }
+        let due = state.withLock { state in
+            guard let authID else { return state.hasDueCallbacks }
+            return state.accounts[authID].map { $0.callbacks.hasDue(at: $0.now) } ?? false
+        }
+        if due { callbackSignal.yield() }
     }
 
     /// The virtual now of the sandbox: where a new account's clock starts.
@@ -138,7 +143,7 @@ public final class VerifySandbox: Sendable {
             try state.withAccount(authID) { account throws(SandboxError) in try account.advance(by: duration) }
         }
         changes.changed()
-        signalCallbacks()
+        signalCallbacks(account: authID)
     }
 
     /// The codes that reached a phone so far, in arrival order, across every account;
@@ -173,7 +178,9 @@ public final class VerifySandbox: Sendable {
             state.accounts = [:]
             state.accountOrder = []
             state.accountOfSession = [:]
-            for account in decoded.accounts {
+            for var account in decoded.accounts {
+                state.accountsMade += 1
+                account.incarnation = state.accountsMade
                 state.accounts[account.authID] = account
                 state.accountOrder.append(account.authID)
                 for session in account.sessions { state.accountOfSession[session.uuid] = account.authID }
@@ -256,9 +263,12 @@ public final class VerifySandbox: Sendable {
         // after the lock is released: the lock covers only the operation itself.
         let outcome: Result<SandboxState.Reply, SandboxState.Failure>
         let fault: SandboxFault?
+        /// The account the request acts on (nil: none, or anonymous, which changes nothing).
+        var touched: String?
         do throws(SandboxError) {
             guard let route = Route(path: path) else { throw .notFound }
             var caller = OutOfBandCaller.anonymous
+            defer { touched = route.account ?? caller.authID }
             if let account = route.account {
                 if let token = configuration.authToken {
                     guard Self.isAuthorized(headerFields, account: account, token: token) else { throw .authenticationFailed }
@@ -326,7 +336,7 @@ public final class VerifySandbox: Sendable {
         if method != .get, method != .head {
             // Any request but a read may have changed the state (a create, a reset, a clock move).
             changes.changed()
-            signalCallbacks()
+            if let touched { signalCallbacks(account: touched) }
         }
         var response: APIResponse
         switch outcome {
