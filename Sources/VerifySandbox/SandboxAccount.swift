@@ -299,4 +299,30 @@ struct SandboxAccount: Sendable {
         // Stable: arrivals at the same instant keep creation order.
         return found.enumerated().sorted { ($0.element.deliveredAt, $0.offset) < ($1.element.deliveredAt, $1.offset) }.map(\.element)
     }
+
+    // MARK: - Faults
+
+    /// The answer a fault gives instead of the request's, its `api_id` from the account's own ids (a seeded run gives the same ones whatever other accounts do): its status with Plivo's error
+    /// body (and `Retry-After` on a 429), or (dropped) none at all. Nil: the request runs.
+    mutating func faultReply(_ fault: SandboxFault) -> SandboxState.Reply? {
+        switch fault.action {
+        case .status(401):
+            // As the sandbox's own 401: no api_id, and the challenge.
+            return SandboxState.Reply(
+                status: 401, json: .object(["error": .string(SandboxFault.text(forStatus: 401))]),
+                headerFields: [("WWW-Authenticate", "Basic realm=\"vsh sandbox\"")])
+        case .status(let status):
+            var headers: [(String, String)] = []
+            if let retryAfter = fault.retryAfter { headers.append(("Retry-After", String(retryAfter))) }
+            return SandboxState.Reply(
+                status: status,
+                json: .object(["api_id": .string(random.uuid()), "error": .string(SandboxFault.text(forStatus: status))]),
+                headerFields: headers)
+        case .drop:
+            // Nobody reads it: the door closes the connection instead.
+            return SandboxState.Reply(status: 503, json: .object(["error": "connection dropped"]))
+        case .reset, .malformedBody, .emptyBody, .none:
+            return nil
+        }
+    }
 }

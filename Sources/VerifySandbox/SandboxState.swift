@@ -85,7 +85,8 @@ struct SandboxState: Sendable {
             return accounts[owner]!.messages(sessionUUID: sessionUUID, recipient: recipient)
         }
         if let authID { return accounts[authID]?.messages(recipient: recipient) ?? [] }
-        return allAccounts.flatMap { $0.messages(recipient: recipient) }
+        // Each account's own index answers its part; no array of every account is built first.
+        return accountOrder.flatMap { accounts[$0]!.messages(recipient: recipient) }
     }
 
     // MARK: - The Verify endpoints
@@ -333,30 +334,6 @@ struct SandboxState: Sendable {
     }
 
     // MARK: - Faults
-
-    /// The answer a fault gives instead of the request's: its status with Plivo's error
-    /// body (and `Retry-After` on a 429), or (dropped) none at all. Nil: the request runs.
-    mutating func faultReply(_ fault: SandboxFault) -> Reply? {
-        switch fault.action {
-        case .status(401):
-            // As the sandbox's own 401: no api_id, and the challenge.
-            return Reply(
-                status: 401, json: .object(["error": .string(SandboxFault.text(forStatus: 401))]),
-                headerFields: [("WWW-Authenticate", "Basic realm=\"vsh sandbox\"")])
-        case .status(let status):
-            var headers: [(String, String)] = []
-            if let retryAfter = fault.retryAfter { headers.append(("Retry-After", String(retryAfter))) }
-            return Reply(
-                status: status,
-                json: .object(["api_id": .string(random.uuid()), "error": .string(SandboxFault.text(forStatus: status))]),
-                headerFields: headers)
-        case .drop:
-            // Nobody reads it: the door closes the connection instead.
-            return Reply(status: 503, json: .object(["error": "connection dropped"]))
-        case .reset, .malformedBody, .emptyBody, .none:
-            return nil
-        }
-    }
 
     /// `POST /__sandbox/faults`: arms one for the caller's account.
     mutating func armFault(body: RequestBody, caller: OutOfBandCaller) throws(SandboxError) -> Reply {

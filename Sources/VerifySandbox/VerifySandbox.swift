@@ -265,10 +265,17 @@ public final class VerifySandbox: Sendable {
         let fault: SandboxFault?
         /// The account the request acts on (nil: none, or anonymous, which changes nothing).
         var touched: String?
+        /// Whether the request may bring a message to the outbox, if it succeeds: a create, a
+        /// clock move, a reset or a seed (what wakes the waiting outbox requests).
+        var outboxMayChange = false
         do throws(SandboxError) {
             guard let route = Route(path: path) else { throw .notFound }
             var caller = OutOfBandCaller.anonymous
             defer { touched = route.account ?? caller.authID }
+            switch (route, method) {
+            case (.sessions, .post), (.clock, .post), (.reset, _), (.seed, _): outboxMayChange = true
+            default: break
+            }
             if let account = route.account {
                 if let token = configuration.authToken {
                     guard Self.isAuthorized(headerFields, account: account, token: token) else { throw .authenticationFailed }
@@ -286,7 +293,7 @@ public final class VerifySandbox: Sendable {
                                 endpoint, method: method,
                                 recipient: account.recipient(of: endpoint, uuid: route.sessionUUID, body: body, query: query))
                         }
-                        if let fault, let reply = state.faultReply(fault) { return reply }
+                        if let fault, let reply = try state.withAccount(account, { account in account.faultReply(fault) }) { return reply }
                         if let retryAfter = try state.withAccount(account, { account throws(SandboxError) in account.admit(endpoint) }) {
                             throw .rateLimited(retryAfter: retryAfter)
                         }
@@ -334,8 +341,7 @@ public final class VerifySandbox: Sendable {
             return SandboxAnswer(response: response(for: error), fault: nil)
         }
         if method != .get, method != .head {
-            // Any request but a read may have changed the state (a create, a reset, a clock move).
-            changes.changed()
+            if outboxMayChange, case .success = outcome { changes.changed() }
             if let touched { signalCallbacks(account: touched) }
         }
         var response: APIResponse

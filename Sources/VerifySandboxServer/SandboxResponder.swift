@@ -42,9 +42,10 @@ struct SandboxResponder: HTTPResponder {
         let (response, fault) = try await answer(request, clientAddress: context.clientAddress)
         var answer = response
         if let delay = fault?.delay {
-            // An armed delay is real time: what a client's timeout is tested against. It ends
-            // early if the client gives up (its timeout fired), which is the point of it.
-            await Self.untilClientLeaves { try? await Task.sleep(for: delay) }
+            // An armed delay is real time: what a client's timeout is tested against. Slept in
+            // full even when the client closes its side first: with half-closure a FIN may be
+            // a client that still reads (`nc -N`), and a sleeping task costs next to nothing.
+            try? await Task.sleep(for: delay)
         }
         var line = Self.logLine(method: request.method, target: request.head.path, status: answer.status, duration: ContinuousClock.now - start)
         if let fault {

@@ -123,6 +123,55 @@ struct SocketTests {
         try await client.shutdown()
     }
 
+    @Test("two accounts under concurrent load: each keeps its own sessions, outbox and clock")
+    func twoAccountsAtOnce() async throws {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 40)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let accounts = [account, otherAccount]
+        do {
+            try await makeServer().withRunningServer { address in
+                // 30 creates an account, interleaved, and each account moving its own clock meanwhile.
+                let made = try await withThrowingTaskGroup(of: (String, String?).self) { group in
+                    for index in 0..<60 {
+                        let owner = accounts[index % 2]
+                        group.addTask {
+                            if index < 6 {
+                                _ = try await send(address.url, .POST, "/__sandbox/clock", json: #"{"advance": "1s"}"#, auth: basicAuth(owner), client: client)
+                            }
+                            let answer = try await send(
+                                address.url, .POST, "/v1/Account/\(owner)/Verify/Session/",
+                                json: #"{"recipient": "+1415555\#(String(2000 + index))"}"#, auth: basicAuth(owner), client: client)
+                            return (owner, answer.status == 202 ? answer["session_uuid"]?.stringValue : nil)
+                        }
+                    }
+                    var made: [String: Set<String>] = [:]
+                    for try await (owner, uuid) in group { made[owner, default: []].insert(uuid ?? "failed") }
+                    return made
+                }
+                for owner in accounts {
+                    let own = made[owner] ?? []
+                    #expect(own.count == 30 && !own.contains("failed"), "\(owner): \(own.count) sessions")
+                    let outbox = try await send(address.url, .GET, "/__sandbox/outbox", auth: basicAuth(owner), client: client)
+                    #expect(Set(outbox["messages"]?.arrayValue?.compactMap { $0["session_uuid"]?.stringValue } ?? []) == own)
+                    let listed = try await send(address.url, .GET, "/v1/Account/\(owner)/Verify/Session/?limit=20", auth: basicAuth(owner), client: client)
+                    #expect(listed["meta"]?["next"]?.stringValue != nil, "30 sessions: a second page")
+                    let page = Set(listed["sessions"]?.arrayValue?.compactMap { $0["session_uuid"]?.stringValue } ?? [])
+                    #expect(page.count == 20 && page.isSubset(of: own))
+                    // Three advances of 1 s each, by this account only.
+                    let clock = try await send(address.url, .GET, "/__sandbox/clock", auth: basicAuth(owner), client: client)
+                    #expect(clock["now"]?.stringValue == "2025-01-15T10:00:03.000000Z", "\(owner)'s clock")
+                }
+                let all = try await send(address.url, .GET, "/__sandbox/outbox", auth: nil, client: client)
+                #expect(all["messages"]?.arrayValue?.count == 60)
+            }
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
     @Test("a chunked body over 64 KiB is 413 too, and the connection stays usable")
     func chunkedBodyOverTheLimit() async throws {
         try await makeServer().withRunningServer { address in
