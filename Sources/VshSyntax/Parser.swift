@@ -610,6 +610,10 @@ public struct Parser {
                     throw Diagnostic("expected a field name after `.`", at: key.range.lowerBound == key.range.upperBound ? token.range : key.range)
                 }
             } else {
+                // Not past the end of the line: the next line is not this index's.
+                if key.kind == .newline || key.kind == .end {
+                    throw Diagnostic("expected an index or a quoted key after `[`, found \(describe(key))", at: key.range, hint: "body.sessions[0]")
+                }
                 let close = next(.expression)
                 guard case .symbol("]") = close.kind else {
                     throw Diagnostic("expected `]`", at: close.range, hint: "body.sessions[0]")

@@ -21,6 +21,7 @@ struct SandboxCommand: AsyncParsableCommand {
         abstract: "Plivo's Verify API, emulated: the sandbox for Plivo's SDKs, curl and vsh --transport live.",
         discussion: """
             The same emulator that `vsh run` uses in-process, served over HTTP.
+
             Reference: docs/sandbox.md.
             """,
         version: "vsh \(VshVersion.current)",

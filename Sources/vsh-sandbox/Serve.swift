@@ -16,23 +16,30 @@ import VerifySandboxServer
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the Verify sandbox over HTTP until interrupted.",
+        // Prose one line a paragraph (ArgumentParser wraps it); tables and examples indented
+        // and inside 80 columns, so that they are printed as written.
         discussion: """
             Endpoints, as on api.plivo.com (every path ends in /; A is the auth_id):
-              POST /v1/Account/A/Verify/Session/         create a session, "send" its code
-              GET  /v1/Account/A/Verify/Session/UUID/    retrieve a session
-              GET  /v1/Account/A/Verify/Session/         list sessions (?status=, ?limit=)
-              POST /v1/Account/A/Verify/Session/UUID/    validate a code: {"otp": "123456"}
-            Auth: HTTP Basic with any well-formed auth_id (MA or SA + 18 of A-Z0-9,
-            the same as in the path) and the token. Each auth_id is an account of its
-            own. Out of band, for the account of the request's credentials (reads
-            without credentials see every account; changes need them):
-              GET  /__sandbox/outbox    codes that reached a phone (?session_uuid=…, ?recipient=…)
-              GET  /__sandbox/clock     the virtual clock; POST {"advance": "11m"}
-              GET  /__sandbox/faults    armed faults; POST {"endpoint": "create", "status": 503}; DELETE
+              POST /v1/Account/A/Verify/Session/       create a session, "send" its code
+              GET  /v1/Account/A/Verify/Session/UUID/  retrieve a session
+              GET  /v1/Account/A/Verify/Session/       list sessions (?status=, ?limit=)
+              POST /v1/Account/A/Verify/Session/UUID/  validate a code: {"otp": "123456"}
 
-            Prints one line on stdout once it listens, then one log line per request
-            on stderr (never a header or a token); Ctrl-C or SIGTERM stops it.
+            Auth: HTTP Basic with any well-formed auth_id (MA or SA + 18 of A-Z0-9, the same as in the path) and the token. Each auth_id is an account of its own.
+
+            Out of band, for the account of the request's credentials (reads without credentials see every account; changes need them):
+              GET  /__sandbox/outbox     codes that reached a phone (?recipient=, ?wait=)
+              GET  /__sandbox/clock      the virtual clock; POST {"advance": "11m"}
+              GET  /__sandbox/faults     armed faults; POST arms one, DELETE clears
+              GET  /__sandbox/callbacks  the status callbacks sent, with their tries
+              POST /__sandbox/outcomes   how the next attempts to a number end
+              POST /__sandbox/sessions   seeds a session in any state
+              GET  /__sandbox/state      the whole state; POST /__sandbox/reset empties it
+
+            Prints one line on stdout once it listens, then one log line per request on stderr (never a header or a token); Ctrl-C or SIGTERM stops it.
+
             Exit codes: 0 stopped by a signal, 1 bad option, 3 cannot listen.
+
             Reference: docs/sandbox.md.
 
             Example:

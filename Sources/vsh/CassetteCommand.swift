@@ -33,8 +33,8 @@ struct CassetteCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fail if a HAR file holds a secret: credential headers, Basic credentials, a real-looking auth_id, a token.",
             discussion: """
-                Looks at every string, also inside URL-encoded and base64 text, and prints each
-                finding with its JSON path (never the secret itself).
+                Looks at every string, also inside URL-encoded and base64 text, and prints each finding with its JSON path (never the secret itself).
+
                 Exit codes: 0 clean, 1 no such file, 2 not JSON or not a HAR file, 4 findings.
                 """)
 

@@ -12,10 +12,9 @@ import Darwin
 /// Hummingbird (and the Foundation parts it loads) stay out of `vsh`'s start-up.
 struct Sandbox: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The Verify emulator over real HTTP (runs vsh-sandbox).",
+        abstract: "The Verify emulator over HTTP (runs vsh-sandbox).",
         discussion: """
-            `vsh sandbox serve [--host H] [--port P] [--token T] [--otp CODE]` serves the sandbox,
-            default http://127.0.0.1:8790. See `vsh sandbox serve --help` and docs/sandbox.md.
+            `vsh sandbox serve [--host H] [--port P] [--token T] [--otp CODE]` serves the sandbox, default http://127.0.0.1:8790. See `vsh sandbox serve --help` and docs/sandbox.md.
             """)
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("serve and its options", valueName: "serve OPTIONS"))

@@ -8,12 +8,14 @@ struct VSH: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vsh",
         abstract: "A scriptable shell for Plivo's Verify API (one-time-passcode sessions).",
+        // One line a paragraph: ArgumentParser wraps them to the terminal (a line broken by
+        // hand is broken again, mid-sentence, where it passes the width).
         discussion: """
-            With no subcommand: on a terminal, the interactive prompt (help lists its commands);
-            otherwise vsh runs standard input as a script.
-            Scripts run on the embedded sandbox by default: no account, no network, no cost.
-            Language reference: docs/language.md. Exit codes: 0 ok, 1 usage, 2 malformed input,
-            3 runtime failure, 4 assertion failed.
+            With no subcommand: on a terminal, the interactive prompt (help lists its commands); otherwise vsh runs standard input as a script. Scripts run on the embedded sandbox by default: no account, no network, no cost.
+
+            Language reference: docs/language.md.
+
+            Exit codes: 0 ok, 1 usage, 2 malformed input, 3 runtime failure, 4 assertion failed.
             """,
         version: "vsh \(VshVersion.current)",
         subcommands: [Run.self, Check.self, CassetteCommand.self, Sandbox.self]

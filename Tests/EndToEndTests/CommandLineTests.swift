@@ -18,6 +18,26 @@ import Testing
         #expect(runHelp.stdout.contains("--verbose"))
     }
 
+    /// Every command's help, as a user reads it in an 80-column terminal (or a pipe).
+    static let helpCommands: [[String]] = [[], ["run"], ["check"], ["cassette"], ["cassette", "show"], ["cassette", "lint"], ["sandbox", "serve"]]
+
+    @Test(arguments: helpCommands)
+    func helpTextIsWrappedAsAParagraphIsNotBrokenMidSentence(_ command: [String]) throws {
+        let outcome = try VshProcess.run(command + ["--help"], environment: ["COLUMNS": "80"])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // ArgumentParser keeps its lines under 80 columns, except the one-line synopsis.
+        for line in lines where !line.hasPrefix("USAGE:") { #expect(line.count < 80, "80 columns or more: \(line)") }
+        // Above USAGE (the overview and the discussion), a prose line (not indented: tables and
+        // examples are) ends where the next word would not have fitted: wrapped, not cut.
+        let prose = lines.prefix { !$0.hasPrefix("USAGE:") }
+        for (line, next) in zip(prose, prose.dropFirst()) {
+            guard !line.isEmpty, !line.hasPrefix(" "), !next.isEmpty, !next.hasPrefix(" ") else { continue }
+            let word = next.prefix { $0 != " " }
+            #expect(line.count + 1 + word.count >= 80, "`\(line)` is broken before `\(word)`, which fitted")
+        }
+    }
+
     @Test func authTokenNeverReachesOutput() throws {
         let dir = try VshProcess.temporaryDirectory()
         let token = "s3cr3t-t0ken-value"

@@ -379,6 +379,14 @@ import VshSyntax
         assertDiagnostics("assert body[01️⃣", [Expected("1️⃣", "expected `]`")])
     }
 
+    @Test func anOpenBracketAtTheEndOfALinePointsThereNotAtTheNextLine() {
+        let expected = "expected an index or a quoted key after `[`, found the end of the line"
+        // The last line of a file that ends with a newline: the caret at the end of that line.
+        assertDiagnostics("session get\nassert status == 200\nassert body.x[1️⃣\n", [Expected("1️⃣", expected, hint: "body.sessions[0]")])
+        assertDiagnostics("assert body.x[1️⃣\nprint 1\n", [Expected("1️⃣", expected)])
+        assertDiagnostics("assert body.x[1️⃣", [Expected("1️⃣", "expected an index or a quoted key after `[`, found the end of the script")])
+    }
+
     @Test(arguments: ["-1", "1.5", "x", "1e3", "1000000000"])
     func anIndexIsAWholeNumber(_ index: String) {
         assertDiagnostics("assert body[1️⃣\(index)] exists", [Expected("1️⃣", "an index is a whole number from 0", hint: "body.sessions[0]")])
