@@ -26,6 +26,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if tracing { for problem in problems { print(DiagnosticPrinter().render(problem, in: file), terminator: "") } }
         return 0
     }
+    // `fault … delay=D` waits D of real time, by design (docs/language.md): no use to a
+    // fuzzer, whose time it eats (a run of such inputs sleeps instead of executing).
+    let delays = script.statements.contains { statement in
+        guard case .fault(_, let parameters) = statement.command else { return false }
+        return parameters.contains { $0.name.name == "delay" }
+    }
+    if delays { return 0 }
     let sandbox = VerifySandbox(configuration: .init(seed: 42, startTime: Timestamp(microsecondsSinceEpoch: 1_764_547_200_000_000)))
     let interpreter = Interpreter(
         transport: SandboxTransport(sandbox: sandbox), options: .init(failOnUnexpectedStatus: false, environment: environment))
