@@ -1,4 +1,5 @@
 import VerifyAPI
+import VshSyntax
 
 /// What Tab offers: candidates for the word that ends at the cursor.
 public struct Completion: Sendable, Equatable {
@@ -43,7 +44,7 @@ public struct Completer: Sendable {
     public static let sessionSubcommands = ["create", "get", "list", "use"]
     public static let transports = ["live", "record", "replay", "sandbox"]
     static let expressionWords = ["body", "header", "status"]
-    static let builtinVariables = ["otp", "session"]
+    static let builtinVariables = BuiltinVariable.allCases.map(\.rawValue)
 
     public init() {}
 

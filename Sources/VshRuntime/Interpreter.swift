@@ -357,14 +357,14 @@ public final class Interpreter {
     private func variable(_ identifier: Identifier) async throws(RunFailure) -> JSONValue {
         let name = identifier.name
         if let value = variables[name] { return value }
-        switch name {
-        case "session":
+        switch BuiltinVariable(rawValue: name) {
+        case .session:
             guard let currentSession else {
                 throw RunFailure.runtime("`$session` is not set: there is no current session", at: identifier.range,
                                          hint: "create one with `session create recipient=…`")
             }
             return .string(currentSession)
-        case "otp":
+        case .otp:
             guard let currentSession else {
                 throw RunFailure.runtime("`$otp` is not set: there is no current session", at: identifier.range,
                                          hint: "create one with `session create recipient=…`")
@@ -378,7 +378,7 @@ public final class Interpreter {
             } catch {
                 throw RunFailure.runtime(redact(error.message), at: identifier.range, details: error.notes.map(redact))
             }
-        default:
+        case nil:
             if let value = options.environment[name] { return .string(value) }
             throw RunFailure.runtime("undefined variable `$\(name)`", at: identifier.range)
         }

@@ -5,8 +5,8 @@
 /// It keeps what it has seen, so the REPL checks one line at a time with the
 /// same rules a script gets as a whole.
 public struct Checker: Sendable {
-    /// Variables the runtime defines itself.
-    public static let builtins: Set<String> = ["session", "otp"]
+    /// Variables the runtime defines itself (``BuiltinVariable``).
+    public static let builtins = BuiltinVariable.names
 
     /// Names defined so far: `--var`, the environment, and `let` lines already checked.
     public private(set) var defined: Set<String>
