@@ -62,11 +62,22 @@ public struct ParameterSpec: Sendable, Hashable {
     }
 }
 
-/// The out-of-band paths of vsh's sandbox (docs/sandbox.md): one place for every door that uses them.
+/// The out-of-band paths of vsh's sandbox (docs/sandbox.md): one place for the sandbox's
+/// router and every door that uses them.
 public enum SandboxPath {
-    public static let outbox = "/__sandbox/outbox"
-    public static let clock = "/__sandbox/clock"
-    public static let faults = "/__sandbox/faults"
+    /// The first segment of every out-of-band path.
+    public static let root = "__sandbox"
+
+    /// The endpoints under it: `/__sandbox/NAME` (and `/__sandbox/faults/ID`).
+    public enum Name: String, CaseIterable, Sendable {
+        case outbox, clock, faults, callbacks, state, reset, sessions, outcomes
+    }
+
+    public static func path(_ name: Name) -> String { "/\(root)/\(name.rawValue)" }
+
+    public static let outbox = path(.outbox)
+    public static let clock = path(.clock)
+    public static let faults = path(.faults)
 }
 
 public enum VerifyParameters {

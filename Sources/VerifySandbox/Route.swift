@@ -33,21 +33,21 @@ enum Route: Equatable {
         if hasTrailingSlash { segments.removeLast() }
         func text(_ segment: Substring.UTF8View) -> String { PercentEncoding.decode(Substring(segment)) }
         func isLiteral(_ index: Int, _ literal: String) -> Bool { text(segments[index]) == literal }
-        if segments.count == 2, isLiteral(0, "__sandbox") {
-            switch text(segments[1]) {
-            case "outbox": self = .outbox
-            case "clock": self = .clock
-            case "faults": self = .faults
-            case "callbacks": self = .callbacks
-            case "state": self = .state
-            case "reset": self = .reset
-            case "sessions": self = .seed
-            case "outcomes": self = .outcomes
-            default: return nil
+        if segments.count == 2, isLiteral(0, SandboxPath.root) {
+            guard let name = SandboxPath.Name(rawValue: text(segments[1])) else { return nil }
+            switch name {
+            case .outbox: self = .outbox
+            case .clock: self = .clock
+            case .faults: self = .faults
+            case .callbacks: self = .callbacks
+            case .state: self = .state
+            case .reset: self = .reset
+            case .sessions: self = .seed
+            case .outcomes: self = .outcomes
             }
             return
         }
-        if segments.count == 3, isLiteral(0, "__sandbox"), isLiteral(1, "faults") {
+        if segments.count == 3, isLiteral(0, SandboxPath.root), isLiteral(1, SandboxPath.Name.faults.rawValue) {
             self = .fault(id: text(segments[2]))
             return
         }
