@@ -26,8 +26,12 @@ public struct Step: Sendable, Equatable {
 
 /// Why a file failed, for the reports.
 public struct FileFailure: Sendable, Equatable {
-    /// `assertion`, `runtime`, `malformed`, `usage`.
-    public var kind: String
+    /// What failed: the word the reports write (`type` in JUnit, `kind` in JSON).
+    public enum Kind: String, Sendable {
+        case assertion, runtime, malformed, usage
+    }
+
+    public var kind: Kind
     public var line: Int?
     public var column: Int?
     public var message: String
@@ -57,11 +61,11 @@ public enum RunReport {
                 }
                 cases.append(("line \(step.line): \(step.text)", step.line, step.duration, body, step.outcome == .failed, step.outcome == .error, false))
             }
-            if let failure = result.failureInfo, failure.kind != "assertion" {
+            if let failure = result.failureInfo, failure.kind != .assertion {
                 let location = failure.line.map { ":\($0)" + (failure.column.map { ":\($0)" } ?? "") } ?? ""
                 let message = "\(result.input.name)\(location): \(failure.message)" + failure.details.map { "\n  \($0)" }.joined()
-                let name = failure.line.map { "line \($0): \(failure.kind) failure" } ?? "\(failure.kind) failure"
-                cases.append((name, failure.line, .zero, "<error message=\"\(attribute(failure.message))\" type=\"\(failure.kind)\">\(text(message))</error>", false, true, false))
+                let name = failure.line.map { "line \($0): \(failure.kind.rawValue) failure" } ?? "\(failure.kind.rawValue) failure"
+                cases.append((name, failure.line, .zero, "<error message=\"\(attribute(failure.message))\" type=\"\(failure.kind.rawValue)\">\(text(message))</error>", false, true, false))
             }
             if result.notRun {
                 cases.append(("not run (--fail-fast)", nil, .zero, "<skipped message=\"not run: an earlier file failed and --fail-fast was given\"/>", false, false, true))
@@ -138,7 +142,7 @@ public enum RunReport {
             var failures: [JSONValue] = []
             if let failure = result.failureInfo {
                 failures.append(.object([
-                    "kind": .string(failure.kind), "line": failure.line.map { .number(Double($0)) } ?? .null,
+                    "kind": .string(failure.kind.rawValue), "line": failure.line.map { .number(Double($0)) } ?? .null,
                     "column": failure.column.map { .number(Double($0)) } ?? .null, "message": .string(failure.message),
                     "details": .array(failure.details.map(JSONValue.string)),
                 ]))

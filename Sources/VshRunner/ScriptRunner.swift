@@ -231,7 +231,7 @@ public struct ScriptRunner: Sendable {
             console.err(printer.render(fileError: message, file: input.name))
             result.status = error.status
             result.failure = message
-            result.failureInfo = FileFailure(kind: error.status == .usage ? "usage" : "malformed", message: message)
+            result.failureInfo = FileFailure(kind: error.status == .usage ? .usage : .malformed, message: message)
             return result
         }
         let (script, parseErrors) = Parser.parse(file)
@@ -245,7 +245,7 @@ public struct ScriptRunner: Sendable {
             console.err(printer.render(sorted, in: file))
             let first = printer.redactor.redact(sorted[0])
             result.failureInfo = FileFailure(
-                kind: "malformed", line: first.range.lowerBound.line, column: first.range.lowerBound.column,
+                kind: .malformed, line: first.range.lowerBound.line, column: first.range.lowerBound.column,
                 message: first.message + (sorted.count > 1 ? " (and \(sorted.count - 1) more)" : ""), details: first.details)
             result.status = .malformedInput
             result.failure = problems.count == 1 ? "1 error" : "\(problems.count) errors"
@@ -261,7 +261,7 @@ public struct ScriptRunner: Sendable {
             console.err(printer.render(fileError: failure.message, file: failure.file))
             result.status = failure.status
             result.failure = failure.message
-            result.failureInfo = FileFailure(kind: failure.status == .malformedInput ? "malformed" : "usage", message: "\(failure.file): \(failure.message)")
+            result.failureInfo = FileFailure(kind: failure.status == .malformedInput ? .malformed : .usage, message: "\(failure.file): \(failure.message)")
             result.duration = clock.now - start
             return result
         }
@@ -282,7 +282,7 @@ public struct ScriptRunner: Sendable {
             result.failure = "line \(error.diagnostic.range.lowerBound.line): \(error.kind == .assertion ? "assertion failed" : "runtime failure")"
             let at = error.diagnostic.range.lowerBound
             result.failureInfo = FileFailure(
-                kind: error.kind == .assertion ? "assertion" : "runtime", line: at.line, column: at.column,
+                kind: error.kind == .assertion ? .assertion : .runtime, line: at.line, column: at.column,
                 message: error.diagnostic.message, details: error.diagnostic.details)
             if error.kind == .assertion {
                 counter.steps.append(
@@ -383,7 +383,7 @@ public struct ScriptRunner: Sendable {
                 console.err(printer.render(fileError: problem, file: path))
                 result.status = max(result.status, .runtimeFailure)
                 result.failure = result.failure ?? "cannot write \(path)"
-                result.failureInfo = result.failureInfo ?? FileFailure(kind: "runtime", message: problem)
+                result.failureInfo = result.failureInfo ?? FileFailure(kind: .runtime, message: problem)
                 return
             }
             let count = recording.exchanges.count
@@ -403,7 +403,7 @@ public struct ScriptRunner: Sendable {
                 result.status = max(result.status, .runtimeFailure)
                 result.failure = result.failure ?? "\(unplayed.count) unplayed"
                 result.failureInfo = result.failureInfo ?? FileFailure(
-                    kind: "runtime", message: "\(path): \(count) not replayed (--strict)",
+                    kind: .runtime, message: "\(path): \(count) not replayed (--strict)",
                     details: unplayed.map { "\($0.request.requestLine)\($0.line.map { " (recorded from line \($0))" } ?? "")" })
             }
         }
