@@ -329,9 +329,14 @@ public struct Lexer {
                 case UInt8(ascii: "t"): text.append(UInt8(ascii: "\t"))
                 default:
                     while let c = peek(), c & 0xC0 == 0x80 { offset += 1 }
-                    let shown = String(decoding: bytes[escapeStart.offset..<offset], as: UTF8.self)
+                    // The range in the file's bytes: not the length of the text shown, which
+                    // is longer where bytes that are not UTF-8 would be shown as U+FFFD.
+                    let end = location
+                    let what =
+                        String(validating: bytes[escapeStart.offset..<end.offset], as: UTF8.self).map { "`\($0)`" }
+                        ?? "`\\` and byte 0x\(String(e, radix: 16, uppercase: true)) (not UTF-8)"
                     skipRestOfString()
-                    return Token(.invalid("unknown escape `\(shown)` in string: use \\\", \\\\, \\$, \\n or \\t"), range: escapeStart..<SourceLocation(offset: escapeStart.offset + shown.utf8.count, line: escapeStart.line, column: escapeStart.column + shown.utf8.count))
+                    return Token(.invalid("unknown escape \(what) in string: use \\\", \\\\, \\$, \\n or \\t"), range: escapeStart..<end)
                 }
             case UInt8(ascii: "$"):
                 // `$name` and `${name}` inside a string read variables; a `$` before anything else is a dollar sign.

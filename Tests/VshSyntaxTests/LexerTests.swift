@@ -144,6 +144,19 @@ import VshSyntax
         #expect(escape[safe: 0]?.kind == .invalid(#"unknown escape `\q` in string: use \", \\, \$, \n or \t"#))
         #expect(escape[safe: 0]?.range == span(2, 4))
         #expect(escape[safe: 1]?.kind == .word("x"))  // the rest of the string is skipped
+        // An escape of bytes that are not UTF-8: the range covers those bytes (not the longer
+        // text of U+FFFD they would be shown as: found by FuzzParser), and the message names the byte.
+        for bytes: [UInt8] in [[0x90, 0x90, 0x90, 0x90], [0xFF], [0xC3]] {
+            var lexer = Lexer(SourceFile(name: "t.vsh", bytes: Array(#""a\"#.utf8) + bytes + Array(#"b" x"#.utf8)))
+            let token = lexer.next(.argument)
+            let hex = String(bytes[0], radix: 16, uppercase: true)
+            #expect(token.kind == .invalid("unknown escape `\\` and byte 0x\(hex) (not UTF-8) in string: use \\\", \\\\, \\$, \\n or \\t"))
+            #expect(token.range == span(2, 3 + (bytes[0] == 0x90 ? bytes.count : 1)))
+            #expect(lexer.next(.argument).kind == .word("x"))
+        }
+        let accent = tokens("\"a\\éb\" x", .argument)
+        #expect(accent[safe: 0]?.kind == .invalid(#"unknown escape `\é` in string: use \", \\, \$, \n or \t"#))
+        #expect(accent[safe: 0]?.range == span(2, 5), "`é` is two bytes")
         let nul = tokens("\"a\u{0}b\"", .argument)
         #expect(nul[safe: 0]?.kind == .invalid("NUL byte in string"))
         #expect(nul[safe: 0]?.range == span(2, 3))

@@ -1,0 +1,2 @@
+auth MA2025RK4E639VJFZAGV \
+L02e="Acm\"
