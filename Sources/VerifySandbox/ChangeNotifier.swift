@@ -20,9 +20,6 @@ final class ChangeNotifier: Sendable {
     /// How many changes there have been: what a waiter passes to ``change(after:)``.
     var generation: UInt64 { state.withLock { $0.generation } }
 
-    /// Waiting now (for tests and bounds; the waiting outbox keeps its own cap).
-    var waiterCount: Int { state.withLock { $0.waiters.count } }
-
     /// Something changed: every waiter wakes.
     func changed() {
         let woken = state.withLock { state in

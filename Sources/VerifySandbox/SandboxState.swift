@@ -45,15 +45,23 @@ struct SandboxState: Sendable {
         if accounts[authID] == nil {
             // Any well-formed auth_id makes one: a cap keeps a loop of new ones from eating memory.
             guard accounts.count < Self.maximumAccounts else { throw .tooManyAccounts }
-            var account = SandboxAccount(
-                authID: authID, now: now, seed: configuration.seed, rateLimits: configuration.rateLimits,
-                sendsCallbacks: configuration.sendsCallbacks)
-            accountsMade += 1
-            account.incarnation = accountsMade
-            accounts[authID] = account
-            accountOrder.append(authID)
+            add(
+                SandboxAccount(
+                    authID: authID, now: now, seed: configuration.seed, rateLimits: configuration.rateLimits,
+                    sendsCallbacks: configuration.sendsCallbacks))
         }
         return try body(&accounts[authID]!)
+    }
+
+    /// A new account (first seen, or restored), as a new life of its auth_id: its
+    /// ``SandboxAccount/incarnation``, its place in the order, its sessions' owner.
+    mutating func add(_ account: SandboxAccount) {
+        var account = account
+        accountsMade += 1
+        account.incarnation = accountsMade
+        accounts[account.authID] = account
+        accountOrder.append(account.authID)
+        for session in account.sessions { accountOfSession[session.uuid] = account.authID }
     }
 
     /// Moves the sandbox's clock and every account's; refused (nothing moves) when any would pass ``Timestamp/latest``.

@@ -178,13 +178,7 @@ public final class VerifySandbox: Sendable {
             state.accounts = [:]
             state.accountOrder = []
             state.accountOfSession = [:]
-            for var account in decoded.accounts {
-                state.accountsMade += 1
-                account.incarnation = state.accountsMade
-                state.accounts[account.authID] = account
-                state.accountOrder.append(account.authID)
-                for session in account.sessions { state.accountOfSession[session.uuid] = account.authID }
-            }
+            for account in decoded.accounts { state.add(account) }
         }
         changes.changed()
         return decoded.accounts.count
