@@ -92,22 +92,25 @@ let package = Package(
             dependencies: ["VerifyAPI", .product(name: "HTTPTypes", package: "swift-http-types")]
         ),
         .target(name: "VshSyntax", dependencies: ["VerifyAPI"]),
+        .target(name: "VshSystem", dependencies: ["VshSyntax", "VerifyAPI", "VerifyCassette"]),
         // libedit, for the prompt's line editing: Debian's libedit-dev (scripts/lib.sh installs it).
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(
             name: "VshREPL",
-            dependencies: ["VshRunner", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifyCassette", .product(name: "HTTPTypes", package: "swift-http-types")]
+            dependencies: ["VshSystem", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifyCassette", .product(name: "HTTPTypes", package: "swift-http-types")]
         ),
-        .target(name: "VshLineEditor", dependencies: ["CEditLine", "VshREPL"]),
+        .target(name: "VshLineEditor", dependencies: ["CEditLine", "VshREPL", "VshSystem"]),
         .target(
             name: "VshRuntime",
             dependencies: ["VshSyntax", "VerifyAPI", .product(name: "HTTPTypes", package: "swift-http-types")]
         ),
-        .target(name: "VshRunner", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI", "VerifyCassette"]),
+        .target(name: "VshRunner", dependencies: ["VshSystem", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifyCassette"]),
         .executableTarget(
             name: "vsh",
             dependencies: [
                 "VshRunner",
+                "VshSystem",
+                "VshSyntax",
                 "VshREPL",
                 "VshLineEditor",
                 "VerifySandbox",
@@ -163,7 +166,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VerifyCassetteTests", dependencies: ["VerifyCassette", "VerifyAPI", "VerifySandbox"]),
-        .testTarget(name: "VshREPLTests", dependencies: ["VshREPL", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox", "VshRunner"]),
+        .testTarget(name: "VshREPLTests", dependencies: ["VshREPL", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox", "VshSystem"]),
         .testTarget(name: "VshSyntaxTests", dependencies: ["VshSyntax", "VerifyAPI"]),
         .testTarget(name: "VshRuntimeTests", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox"]),
         .testTarget(name: "EndToEndTests", dependencies: ["vsh", "vsh-sandbox"]),

@@ -1,5 +1,6 @@
 @preconcurrency import CEditLine
 import VshREPL
+import VshSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -109,7 +110,7 @@ public final class EditLineReader: LineReader {
         // Nothing more in common: list the candidates under the line, then redraw it.
         fputs("\n", stdout)
         let width = (completion.candidates.map(\.count).max() ?? 0) + 2
-        let columns = max(1, Pager.terminalColumns() / width)
+        let columns = max(1, Terminal.columns / width)
         for (index, candidate) in completion.candidates.enumerated() {
             fputs(candidate.padded(to: width), stdout)
             if (index + 1) % columns == 0 || index == completion.candidates.count - 1 { fputs("\n", stdout) }

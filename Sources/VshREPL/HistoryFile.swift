@@ -1,5 +1,5 @@
 import VerifyAPI
-import VshRunner
+import VshSystem
 import VshSyntax
 
 #if canImport(Glibc)

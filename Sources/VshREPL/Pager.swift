@@ -1,4 +1,4 @@
-import VshRunner
+import VshSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -25,27 +25,10 @@ public struct Pager: Sendable {
         ["/usr/bin/less", "/bin/less", "/usr/local/bin/less"].contains { FileSystem.kind(of: $0) == .file }
     }
 
-    /// The terminal's rows; nil when standard output is not a terminal.
-    public static func terminalRows() -> Int? {
-        guard isatty(STDOUT_FILENO) == 1, let size = terminalSize(), size.ws_row > 0 else { return nil }
-        return Int(size.ws_row)
-    }
-
-    /// The terminal's columns, 80 when it does not say.
-    public static func terminalColumns() -> Int {
-        guard let size = terminalSize(), size.ws_col > 0 else { return 80 }
-        return Int(size.ws_col)
-    }
-
-    private static func terminalSize() -> winsize? {
-        var size = winsize()
-        return ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 ? size : nil
-    }
-
     /// Pages `text` when it is taller than the terminal; returns false when it did not
     /// (the caller prints it).
     public func page(_ text: String) -> Bool {
-        guard let command, let rows = Pager.terminalRows() else { return false }
+        guard let command, let rows = Terminal.rows else { return false }
         let lines = text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         guard lines > rows - 2 else { return false }
         var pipeEnds: [Int32] = [0, 0]

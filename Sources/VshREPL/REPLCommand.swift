@@ -1,3 +1,5 @@
+import VshSyntax
+
 /// The prompt's own commands, beside the language's: not part of scripts.
 public enum REPLCommand: Equatable, Sendable {
     /// `help`, `help COMMAND`
@@ -13,21 +15,21 @@ public enum REPLCommand: Equatable, Sendable {
 
     /// The prompt command a line holds; nil when the line is for the language (or empty).
     /// Throws a usage message for a prompt command with wrong arguments.
-    public static func parse(_ line: String) throws(REPLUsageError) -> REPLCommand? {
+    public static func parse(_ line: String) throws(CommandError) -> REPLCommand? {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let first = words.first else { return nil }
         let rest = Array(words.dropFirst())
         switch first {
         case "help", "?":
-            guard rest.count <= 1 else { throw REPLUsageError("usage: help [COMMAND]") }
+            guard rest.count <= 1 else { throw CommandError("usage: help [COMMAND]") }
             return .help(rest.first)
         case "exit", "quit":
-            guard rest.isEmpty else { throw REPLUsageError("usage: \(first)") }
+            guard rest.isEmpty else { throw CommandError("usage: \(first)") }
             return .exit
         case "save":
             let overwrite = rest.first == "--overwrite"
             let paths = overwrite ? Array(rest.dropFirst()) : rest
-            guard paths.count == 1 else { throw REPLUsageError("usage: save [--overwrite] FILE.vsh") }
+            guard paths.count == 1 else { throw CommandError("usage: save [--overwrite] FILE.vsh") }
             return .save(path: paths[0], overwrite: overwrite)
         case "transport":
             switch rest.first {
@@ -36,7 +38,7 @@ public enum REPLCommand: Equatable, Sendable {
             case "replay" where rest.count == 2: return .transport(.replay(path: rest[1]))
             case "record" where rest.count == 2: return .transport(.record(path: rest[1], overwrite: false))
             case "record" where rest.count == 3 && rest[1] == "--overwrite": return .transport(.record(path: rest[2], overwrite: true))
-            default: throw REPLUsageError("usage: transport sandbox | live | replay FILE.har | record [--overwrite] FILE.har")
+            default: throw CommandError("usage: transport sandbox | live | replay FILE.har | record [--overwrite] FILE.har")
             }
         default:
             return nil
@@ -59,10 +61,4 @@ public enum TransportRequest: Equatable, Sendable {
         case .record: "record"
         }
     }
-}
-
-/// A prompt command used wrongly.
-public struct REPLUsageError: Error, Equatable, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
 }

@@ -2,9 +2,9 @@ import Dispatch
 import Synchronization
 import VerifyAPI
 import VerifyCassette
-import VshRunner
 import VshRuntime
 import VshSyntax
+import VshSystem
 
 /// The interactive prompt: reads lines, runs prompt commands and the language on one
 /// interpreter, prints answers for people, keeps the history and what `save` writes.
@@ -16,7 +16,7 @@ public final class ReplSession {
         /// Where requests go first: `sandbox` unless `--transport` said otherwise.
         public var transport: TransportRequest
         /// Builds the sandbox and live transports (live from the command line's flags).
-        public var makeTransport: @Sendable (TransportRequest) throws(REPLUsageError) -> any Transport
+        public var makeTransport: @Sendable (TransportRequest) throws(CommandError) -> any Transport
         public var environment: [String: String]
         public var variables: [String: String]
         public var console: Console
@@ -29,7 +29,7 @@ public final class ReplSession {
         public var liveBaseURL: @Sendable () -> String? = { nil }
 
         public init(
-            transport: TransportRequest = .sandbox, makeTransport: @escaping @Sendable (TransportRequest) throws(REPLUsageError) -> any Transport,
+            transport: TransportRequest = .sandbox, makeTransport: @escaping @Sendable (TransportRequest) throws(CommandError) -> any Transport,
             environment: [String: String] = [:], variables: [String: String] = [:], console: Console, pager: Pager, historyPath: String?,
             now: @escaping @Sendable () -> String
         ) {
@@ -60,7 +60,7 @@ public final class ReplSession {
     private var printer: DiagnosticPrinter { DiagnosticPrinter(color: configuration.console.color, redactor: redaction.current) }
     private var console: Console { configuration.console }
 
-    public init(configuration: Configuration, reader: any LineReader) throws(REPLUsageError) {
+    public init(configuration: Configuration, reader: any LineReader) throws(CommandError) {
         self.configuration = configuration
         self.reader = reader
         history = configuration.historyPath.map { HistoryFile(path: $0) }
@@ -122,7 +122,7 @@ public final class ReplSession {
         do {
             if let command = try REPLCommand.parse(line) { return run(command) }
         } catch {
-            console.err(printer.render(fileError: error.message, file: "vsh"))
+            console.err(printer.render(error))
             return true
         }
         runLanguage(line)
@@ -267,30 +267,23 @@ public final class ReplSession {
         // What was recorded so far reaches the disk before anything reads the file.
         persistRecording()
         let transport: any Transport
-        do throws(REPLUsageError) {
+        do throws(CommandError) {
             switch request {
             case .sandbox, .live:
                 transport = try configuration.makeTransport(request)
             case .record(let path, let overwrite):
-                if !overwrite, FileSystem.kind(of: path) != nil {
-                    throw REPLUsageError("\(path) exists; recording again sends real requests: `transport record --overwrite \(path)` replaces it")
+                if let refused = CassetteStore.refuseToReplace(path, overwrite: overwrite, how: "`transport record --overwrite \(path)`") {
+                    throw refused
                 }
                 transport = RecordTransport(recordingThrough: try configuration.makeTransport(.live), redaction: redaction)
             case .replay(let path):
-                let bytes: [UInt8]
-                switch FileSystem.read(path, limit: FileSystem.Limit.cassette) {
-                case .success(let read): bytes = read
-                case .failure(.missing): throw REPLUsageError("no such cassette: \(path)")
-                case .failure(let error): throw REPLUsageError("\(path): \(error.message(for: "a cassette"))")
-                }
-                do throws(CassetteError) {
-                    transport = ReplayTransport(cassette: try HARFormat.decode(bytes), cassetteName: path, redaction: redaction)
-                } catch {
-                    throw REPLUsageError("\(path): not a cassette vsh can replay: \(error.message)")
+                switch CassetteStore.load(path, for: .replay) {
+                case .success(let cassette): transport = ReplayTransport(cassette: cassette, cassetteName: path, redaction: redaction)
+                case .failure(let error): throw error
                 }
             }
         } catch {
-            console.err(printer.render(fileError: error.message, file: "vsh"))
+            console.err(printer.render(error))
             return
         }
         _ = finishRecording()
@@ -308,8 +301,8 @@ public final class ReplSession {
         guard let (recorder, path) = recording else { return true }
         let cassette = recorder.cassette(script: nil, baseURL: configuration.liveBaseURL())
         guard !cassette.exchanges.isEmpty else { return true }
-        if let problem = FileSystem.writeAtomically(HARFormat.encode(cassette), to: path) {
-            console.err(printer.render(fileError: problem, file: path))
+        if let problem = CassetteStore.save(cassette, to: path) {
+            console.err(printer.render(problem))
             return false
         }
         return true

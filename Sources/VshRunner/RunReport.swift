@@ -1,43 +1,5 @@
 import VerifyAPI
 
-/// One step of a file's run, for the reports: a request or an assertion.
-public struct Step: Sendable, Equatable {
-    public enum Kind: String, Sendable {
-        case request, assertion
-    }
-
-    public enum Outcome: String, Sendable {
-        case passed, failed, error
-    }
-
-    public var kind: Kind
-    public var line: Int
-    public var column: Int
-    /// The statement as written: `assert status == 202`, `session create recipient=…`.
-    public var text: String
-    public var outcome: Outcome
-    public var duration: Duration
-    /// A request's answer status.
-    public var status: Int?
-    /// Why it failed, with the details lines (expected / actual).
-    public var message: String?
-    public var details: [String] = []
-}
-
-/// Why a file failed, for the reports.
-public struct FileFailure: Sendable, Equatable {
-    /// What failed: the word the reports write (`type` in JUnit, `kind` in JSON).
-    public enum Kind: String, Sendable {
-        case assertion, runtime, malformed, usage
-    }
-
-    public var kind: Kind
-    public var line: Int?
-    public var column: Int?
-    public var message: String
-    public var details: [String] = []
-}
-
 /// The machine-readable results of a run: JUnit XML (Jenkins, GitLab, GitHub) and JSON.
 public enum RunReport {
     // MARK: JUnit

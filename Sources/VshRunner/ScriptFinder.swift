@@ -1,3 +1,5 @@
+import VshSyntax
+import VshSystem
 
 /// A script to run: a file, or standard input.
 public struct ScriptInput: Sendable, Hashable {
@@ -14,16 +16,10 @@ public struct ScriptInput: Sendable, Hashable {
     }
 }
 
-/// A path on the command line that names nothing runnable (exit 1).
-public struct UsageError: Error, Sendable, Equatable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-}
-
 /// Expands `vsh run` arguments: files as given, directories into every `*.vsh`
 /// below them in sorted order, `-` into standard input.
 public enum ScriptFinder {
-    public static func expand(_ paths: [String]) throws(UsageError) -> [ScriptInput] {
+    public static func expand(_ paths: [String]) throws(CommandError) -> [ScriptInput] {
         var inputs: [ScriptInput] = []
         // By identity, not by name: `a.vsh`, `./a.vsh` and a link to it are one script, run once.
         var seen = Set<FileSystem.Identity>()
@@ -37,11 +33,11 @@ public enum ScriptFinder {
                 continue
             }
             guard let kind = FileSystem.kind(of: path) else {
-                throw UsageError("no such file or directory: \(path)")
+                throw CommandError("no such file or directory: \(path)")
             }
             if kind == .directory {
                 let found = scripts(under: path)
-                guard !found.isEmpty else { throw UsageError("no *.vsh scripts under \(path)") }
+                guard !found.isEmpty else { throw CommandError("no *.vsh scripts under \(path)") }
                 for file in found where firstTime(file) { inputs.append(ScriptInput(name: file, path: file)) }
             } else if firstTime(path) {
                 inputs.append(ScriptInput(name: path, path: path))

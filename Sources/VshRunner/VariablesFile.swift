@@ -1,4 +1,5 @@
 import VshSyntax
+import VshSystem
 
 /// `--vars-file FILE`: `NAME=VALUE` lines; blank lines and `#` comments are skipped; a value
 /// wrapped in matching double or single quotes loses them. Names follow `--var`'s rule.
@@ -70,28 +71,18 @@ enum JSONQuote {
 }
 
 extension VariablesFile {
-    /// Why `--vars-file` cannot be used: the rendered message and the exit status
-    /// (1 for a missing file, 2 for a malformed line).
-    public struct LoadFailure: Error, Sendable {
-        public var text: String
-        public var status: ExitStatus
-    }
-
-    /// Reads and parses `--vars-file PATH`; a malformed line is rendered with its caret.
-    public static func load(_ path: String, color: Bool) -> Result<[String: String], LoadFailure> {
-        let printer = DiagnosticPrinter(color: color)
+    /// Reads and parses `--vars-file PATH`: a missing file is exit 1, a malformed line exit 2
+    /// (shown with its caret).
+    public static func load(_ path: String) -> Result<[String: String], CommandError> {
         let bytes: [UInt8]
         switch FileSystem.read(path, limit: FileSystem.Limit.variables) {
         case .success(let read): bytes = read
-        case .failure(.missing):
-            return .failure(LoadFailure(text: printer.render(fileError: "no such file (--vars-file)", file: path), status: .usage))
-        case .failure(let error):
-            return .failure(LoadFailure(text: printer.render(fileError: "\(error.message(for: "a --vars-file")) (--vars-file)", file: path), status: error.status))
+        case .failure(let error): return .failure(error.error(file: path, reading: "a --vars-file", flag: "--vars-file"))
         }
         let file = SourceFile(name: path, bytes: bytes)
         switch parse(file) {
         case .success(let variables): return .success(variables)
-        case .failure(let diagnostic): return .failure(LoadFailure(text: printer.render(diagnostic, in: file), status: .malformedInput))
+        case .failure(let diagnostic): return .failure(CommandError(diagnostic, in: file))
         }
     }
 }

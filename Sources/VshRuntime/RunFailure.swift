@@ -22,11 +22,11 @@ public struct RunFailure: Error, Sendable, Equatable {
         RunFailure(.runtime, Diagnostic(message, at: range, details: details, hint: hint))
     }
 
-    /// The process exit code SPEC section 2 gives this failure.
-    public var exitCode: Int32 {
+    /// The exit status SPEC section 2 gives this failure.
+    public var status: ExitStatus {
         switch kind {
-        case .runtime: 3
-        case .assertion: 4
+        case .runtime: .runtimeFailure
+        case .assertion: .assertionFailed
         }
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import VerifyAPI
 import VerifyCassette
-import VshRunner
+import struct VshSyntax.CommandError
+import enum VshSyntax.ExitStatus
+import VshSystem
 
 /// `vsh cassette show|lint FILE`.
 struct CassetteCommand: ParsableCommand {
@@ -19,12 +21,8 @@ struct CassetteCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The cassette (HAR file).", valueName: "FILE"))
         var file: String
 
-        // The root command's options, taken here so that they are refused, not lost.
-        @OptionGroup(visibility: .hidden) var script: ScriptOptions
-
         func run() throws {
-            try CassetteCommand.refuse(script)
-            let cassette = try CassetteCommand.load(file)
+            let cassette = try CassetteStore.load(file, for: .read).get()
             Console.standard(noColorFlag: true, environment: [:]).out(Transcript.render(cassette, name: file))
         }
     }
@@ -41,20 +39,18 @@ struct CassetteCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The HAR file.", valueName: "FILE"))
         var file: String
 
-        @OptionGroup(visibility: .hidden) var script: ScriptOptions
-
         func run() throws {
-            try CassetteCommand.refuse(script)
-            let bytes = try CassetteCommand.read(file)
+            // Raw JSON, not a decoded cassette: lint looks at what decoding would drop too.
+            let bytes = try CassetteStore.bytes(of: file).get()
             let document: JSONValue
             do {
                 document = try JSONValue(parsing: bytes)
             } catch {
-                throw UsageFailure("\(file): not JSON (\(error.description))", status: .malformedInput)
+                throw CommandError("not JSON (\(error.description))", file: file, status: .malformedInput)
             }
             // A JSON file that is no HAR (`[]`, `null`, `{"x":1}`) is not "clean": it is no cassette.
             guard let log = document["log"], case .object = log, log["entries"]?.arrayValue != nil else {
-                throw UsageFailure("\(file): not a HAR cassette: it needs a \"log\" object with an \"entries\" array", status: .malformedInput)
+                throw CommandError("not a HAR cassette: it needs a \"log\" object with an \"entries\" array", file: file, status: .malformedInput)
             }
             let findings = CassetteLint.findings(in: document)
             let console = Console.standard(noColorFlag: false, environment: ProcessEnvironment.current())
@@ -65,28 +61,6 @@ struct CassetteCommand: ParsableCommand {
             for finding in findings { console.out("\(file): \(finding.path): \(finding.message)\n") }
             console.out("\(findings.count) \(findings.count == 1 ? "finding" : "findings"); a cassette must hold no credentials\n")
             throw ExitCode(ExitStatus.assertionFailed.rawValue)
-        }
-    }
-
-    /// Options of running scripts do not apply to reading a cassette.
-    static func refuse(_ script: ScriptOptions) throws {
-        let variables = [("--var", !script.variables.isEmpty), ("--vars-file", script.varsFile != nil)]
-        try script.refuse(script.transportFlags + variables, "does not apply to vsh cassette")
-    }
-
-    static func read(_ file: String) throws -> [UInt8] {
-        switch FileSystem.read(file, limit: FileSystem.Limit.cassette) {
-        case .success(let bytes): return bytes
-        case .failure(.missing): throw UsageFailure("no such file: \(file)")
-        case .failure(let error): throw UsageFailure("\(file): \(error.message(for: "a cassette"))", status: error.status)
-        }
-    }
-
-    static func load(_ file: String) throws -> Cassette {
-        do {
-            return try HARFormat.decode(try read(file))
-        } catch let error as CassetteError {
-            throw UsageFailure("\(file): not a cassette vsh can read: \(error.message)", status: .malformedInput)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import VshRunner
+import struct VshSyntax.CommandError
+import enum VshSyntax.ExitStatus
 
 #if canImport(Glibc)
 import Glibc
@@ -27,7 +28,7 @@ struct Sandbox: ParsableCommand {
         var argv: [UnsafeMutablePointer<CChar>?] = ([binary] + forwarded).map { strdup($0) }
         argv.append(nil)
         execv(binary, &argv)
-        throw UsageFailure("cannot run \(binary): \(String(cString: strerror(errno)))", status: .runtimeFailure)
+        throw CommandError("cannot run \(binary): \(String(cString: strerror(errno)))", status: .runtimeFailure)
     }
 }
 
@@ -40,7 +41,7 @@ enum SiblingBinary {
         let folder = executable.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let candidate = (folder.isEmpty ? "." : folder) + "/" + name
         guard access(candidate, X_OK) == 0 else {
-            throw UsageFailure("\(name) is not installed beside vsh (looked for \(candidate)); build it with `swift build --product \(name)`")
+            throw CommandError("\(name) is not installed beside vsh (looked for \(candidate)); build it with `swift build --product \(name)`")
         }
         return candidate
     }

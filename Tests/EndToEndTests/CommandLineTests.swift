@@ -12,14 +12,43 @@ import Testing
     @Test func helpListsTheSubcommands() throws {
         let outcome = try VshProcess.run(["--help"])
         #expect(outcome.status == 0)
-        for word in ["run", "check", "--transport", "--var"] { #expect(outcome.stdout.contains(word), "\(word)") }
+        for word in ["shell (default)", "run", "check", "cassette", "sandbox"] { #expect(outcome.stdout.contains(word), "\(word)") }
         let runHelp = try VshProcess.run(["help", "run"])
         #expect(runHelp.status == 0)
         #expect(runHelp.stdout.contains("--verbose"))
     }
 
+    /// SPEC section 1: each subcommand lists only its own options in its help.
+    @Test(arguments: [
+        (["shell"], ["--transport", "--cassette", "--var", "--vars-file", "--no-color"], ["--jobs", "--report-junit", "--verbose"]),
+        (["run"], ["--transport", "--cassette", "--var", "--jobs", "--report-junit", "--shard", "--verbose", "--no-color"], []),
+        (["check"], ["--var", "--vars-file", "--no-color"], ["--transport", "--base-url", "--cassette", "--jobs"]),
+        (["cassette", "show"], [], ["--transport", "--var", "--cassette"]),
+        (["cassette", "lint"], [], ["--transport", "--var", "--cassette"]),
+    ])
+    func eachSubcommandListsItsOwnOptions(_ command: [String], _ listed: [String], _ absent: [String]) throws {
+        let outcome = try VshProcess.run(command + ["--help"])
+        #expect(outcome.status == 0)
+        for option in listed { #expect(outcome.stdout.contains(option + " ") || outcome.stdout.contains(option + "\n"), "\(option) missing") }
+        for option in absent { #expect(!outcome.stdout.contains(option), "\(option) listed") }
+    }
+
+    /// An option a subcommand does not have is refused by name (exit 1), never taken by
+    /// another command and ignored.
+    @Test(arguments: [
+        ["check", "--transport", "live", "examples/01-quickstart.vsh"],
+        ["check", "--base-url", "http://127.0.0.1:1", "examples/01-quickstart.vsh"],
+        ["cassette", "show", "--transport", "live", "examples/01-quickstart.har"],
+        ["cassette", "lint", "--var", "x=1", "examples/01-quickstart.har"],
+    ])
+    func anOptionASubcommandDoesNotHaveIsAUsageError(_ arguments: [String]) throws {
+        let outcome = try VshProcess.run(arguments)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.hasPrefix("Error: Unknown option '\(arguments.first { $0.hasPrefix("--") }!)'"), "stderr: \(outcome.stderr)")
+    }
+
     /// Every command's help, as a user reads it in an 80-column terminal (or a pipe).
-    static let helpCommands: [[String]] = [[], ["run"], ["check"], ["cassette"], ["cassette", "show"], ["cassette", "lint"], ["sandbox", "serve"]]
+    static let helpCommands: [[String]] = [[], ["shell"], ["run"], ["check"], ["cassette"], ["cassette", "show"], ["cassette", "lint"], ["sandbox", "serve"]]
 
     @Test(arguments: helpCommands)
     func helpTextIsWrappedAsAParagraphIsNotBrokenMidSentence(_ command: [String]) throws {

@@ -10,8 +10,8 @@ import Testing
         (["check", "/dev/zero"], "/dev/zero: error: larger than 16 MiB, the most a script may be"),
         (["run", "--vars-file", "/dev/zero", "ok.vsh"], "/dev/zero: error: larger than 1 MiB, the most a --vars-file may be"),
         (["run", "--transport", "replay", "--cassette", "/dev/zero", "ok.vsh"], "/dev/zero: error: not a cassette vsh can replay: larger than 64 MiB, the most a cassette may be"),
-        (["cassette", "lint", "/dev/zero"], "vsh: error: /dev/zero: larger than 64 MiB, the most a cassette may be"),
-        (["cassette", "show", "/dev/zero"], "vsh: error: /dev/zero: larger than 64 MiB, the most a cassette may be"),
+        (["cassette", "lint", "/dev/zero"], "/dev/zero: error: larger than 64 MiB, the most a cassette may be"),
+        (["cassette", "show", "/dev/zero"], "/dev/zero: error: not a cassette vsh can read: larger than 64 MiB, the most a cassette may be"),
     ])
     func endlessInputsStopAtTheirCapWithExit2(arguments: [String], message: String) throws {
         let dir = try VshProcess.temporaryDirectory()
@@ -80,7 +80,7 @@ import Testing
         try dir.write("x.har", text)
         let outcome = try VshProcess.run(["cassette", "lint", "x.har"], in: dir)
         #expect(outcome.status == 2, "stdout: \(outcome.stdout) stderr: \(outcome.stderr)")
-        #expect(outcome.stderr.contains("x.har: not a HAR cassette: it needs a \"log\" object with an \"entries\" array"))
+        #expect(outcome.stderr.contains("x.har: error: not a HAR cassette: it needs a \"log\" object with an \"entries\" array"))
     }
 
     @Test func cassetteShowPrintsControlCharactersVisibly() throws {

@@ -166,9 +166,6 @@ struct RunnerTests {
         #expect(try VshProcess.run(["check", script]).status == 2)
         let defined = try VshProcess.run(["check", "--vars-file", vars, "--var", "b=2", script], environment: ["VSH_VAR_c": "3"])
         #expect(defined.status == 0, "stderr: \(defined.stderr)")
-        let live = try VshProcess.run(["check", "--transport", "live", script])
-        #expect(live.status == 1)
-        #expect(live.stderr.contains("--transport does not apply to vsh check"))
     }
 
     @Test func jobsMustBePositive() throws {

@@ -1,3 +1,4 @@
+import VshSyntax
 import Foundation
 import VshREPL
 import Testing
@@ -58,10 +59,10 @@ import Testing
         #expect(try REPLCommand.parse("save a.vsh") == .save(path: "a.vsh", overwrite: false))
         #expect(try REPLCommand.parse("quit") == .exit)
         #expect(try REPLCommand.parse("session get") == nil)
-        #expect(throws: REPLUsageError("usage: transport sandbox | live | replay FILE.har | record [--overwrite] FILE.har")) {
+        #expect(throws: CommandError("usage: transport sandbox | live | replay FILE.har | record [--overwrite] FILE.har")) {
             try REPLCommand.parse("transport replay")
         }
-        #expect(throws: REPLUsageError.self) { try REPLCommand.parse("save") }
+        #expect(throws: CommandError.self) { try REPLCommand.parse("save") }
     }
 
     @Test func everyCommandHasUsageAndAnExample() {

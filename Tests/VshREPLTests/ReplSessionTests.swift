@@ -3,7 +3,7 @@ import Synchronization
 import VerifyAPI
 import VerifySandbox
 import VshREPL
-import VshRunner
+import VshSystem
 import Testing
 
 /// Lines as if typed, and what the prompt printed.
@@ -125,7 +125,7 @@ func temporaryFolder() throws -> URL {
         #expect(await onOwnThread { repl.run() } == .success)
         #expect(output.value.contains("<prompt>:1:8: error: unknown name `stauts`"))
         #expect(output.value.contains(" | assert stauts == 200\n   |        ^^^^^^"))
-        #expect(output.value.contains("no such cassette: /nonexistent.har"))
+        #expect(output.value.contains("/nonexistent.har: error: no such cassette\n"))
         #expect(output.value.contains("still here"))
         #expect(reader.history.contains("assert stauts == 200"))
     }

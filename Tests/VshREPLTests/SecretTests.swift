@@ -2,7 +2,7 @@ import Foundation
 import VerifyAPI
 import VerifySandbox
 import VshREPL
-import VshRunner
+import VshSystem
 import Testing
 
 /// Issue 10, "Secrets", at the prompt: the status line, `save`, history, errors.

@@ -107,7 +107,7 @@ func judge(_ expression: String, answer: JSONValue = answer) async -> Outcome {
         let outcome = await judge(expression, answer: answer)
         let failure = try #require(outcome.failure)
         #expect(failure.kind == .assertion)
-        #expect(failure.exitCode == 4)
+        #expect(failure.status == .assertionFailed)
         #expect(failure.diagnostic.message == "assertion failed")
         return (failure.diagnostic.details, outcome.failureText)
     }

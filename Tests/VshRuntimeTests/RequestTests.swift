@@ -139,7 +139,7 @@ import VshSyntax
         let failure = try #require(outcome.failure)
         #expect(failure == RunFailure(.runtime, Diagnostic("no answer within 5s", at: failure.diagnostic.range, details: ["POST https://api.plivo.com/…"])))
         #expect(outcome.failureText == "session create recipient=+1")
-        #expect(outcome.failure?.exitCode == 3)
+        #expect(outcome.failure?.status == .runtimeFailure)
         #expect(outcome.printed.isEmpty)
     }
 }
@@ -215,7 +215,7 @@ import VshSyntax
         let outcome = await run("session create recipient=+1", on: transport)
         #expect(outcome.failure?.kind == .runtime)
         #expect(outcome.failure?.diagnostic.message == "no credentials for the live transport")
-        #expect(outcome.failure?.exitCode == 3)
+        #expect(outcome.failure?.status == .runtimeFailure)
         #expect(await transport.requests.isEmpty)
     }
 

@@ -19,7 +19,7 @@ import VshSyntax
         let outcome = await run("auth $PLIVO_AUTH_TOKEN $PLIVO_AUTH_ID", on: ScriptedTransport(), options: .init(environment: Self.environment(Self.long)))
         #expect(outcome.failure?.diagnostic.message == "the auth ID looks like the auth token: are the arguments swapped?")
         #expect(!Self.texts(outcome).contains(Self.long))
-        #expect(outcome.failure?.exitCode == 3)
+        #expect(outcome.failure?.status == .runtimeFailure)
         // The auth ID did not become a secret on the way.
         #expect(!outcome.interpreter.secrets.contains(account))
     }

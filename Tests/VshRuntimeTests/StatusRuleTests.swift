@@ -39,7 +39,7 @@ import VshSyntax
         let outcome = await run("session create recipient=+1\nvalidate 000000\nprint body", on: transport)
         let failure = try #require(outcome.failure)
         #expect(failure.kind == .runtime)
-        #expect(failure.exitCode == 3)
+        #expect(failure.status == .runtimeFailure)
         #expect(failure.diagnostic.message == "POST \(validatePath) answered 400 Bad Request: incorrect otp")
         #expect(failure.diagnostic.hint == "to expect this answer, follow the request with `assert status == 400`")
         #expect(outcome.failureText == "validate 000000")
@@ -65,7 +65,7 @@ import VshSyntax
         let transport = ScriptedTransport(answers: [failed(400, "incorrect otp")])
         let outcome = await run("session use \(sessionA)\nvalidate 000000\nassert status == 200", on: transport)
         #expect(outcome.failure?.kind == .assertion)
-        #expect(outcome.failure?.exitCode == 4)
+        #expect(outcome.failure?.status == .assertionFailed)
         #expect(outcome.failure?.diagnostic.details == ["expected: 200", "  actual: 400"])
     }
 
@@ -149,7 +149,7 @@ import VshSyntax
         let outcome = await run("session create recipient=+1\nvalidate $otp", on: transport)
         let failure = try #require(outcome.failure)
         #expect(failure.kind == .runtime)
-        #expect(failure.exitCode == 3)
+        #expect(failure.status == .runtimeFailure)
         #expect(failure.diagnostic.message == "no code was delivered for session \(sessionA)")
         #expect(failure.diagnostic.details == ["set VSH_OTP"])
         #expect(outcome.failureText == "$otp")
@@ -306,7 +306,7 @@ import VshSyntax
         let outcome = await run("print $nope", on: ScriptedTransport())
         #expect(outcome.failure?.diagnostic.message == "undefined variable `$nope`")
         #expect(outcome.failureText == "$nope")
-        #expect(outcome.failure?.exitCode == 3)
+        #expect(outcome.failure?.status == .runtimeFailure)
     }
 
     @Test func cancellationStopsTheScript() async {
@@ -323,7 +323,7 @@ import VshSyntax
 @Suite struct RunFailureTests {
     @Test func exitCodes() {
         let range = VshSyntax.SourceLocation(offset: 0, line: 1, column: 1)..<VshSyntax.SourceLocation(offset: 1, line: 1, column: 2)
-        #expect(RunFailure(.runtime, Diagnostic("x", at: range)).exitCode == 3)
-        #expect(RunFailure(.assertion, Diagnostic("x", at: range)).exitCode == 4)
+        #expect(RunFailure(.runtime, Diagnostic("x", at: range)).status == .runtimeFailure)
+        #expect(RunFailure(.assertion, Diagnostic("x", at: range)).status == .assertionFailed)
     }
 }

@@ -23,7 +23,7 @@ public struct Console: Sendable {
     /// The process's own standard output and error.
     public static func standard(noColorFlag: Bool, environment: [String: String]) -> Console {
         let noColor = noColorFlag || environment["NO_COLOR"].map { !$0.isEmpty } == true || environment["TERM"] == "dumb"
-        return Console(color: !noColor && isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1) { stream, text in
+        return Console(color: !noColor && Terminal.isTerminal(.output) && Terminal.isTerminal(.error)) { stream, text in
             FileSystem.writeAll(stream == .output ? STDOUT_FILENO : STDERR_FILENO, Array(text.utf8))
         }
     }
@@ -39,6 +39,3 @@ public struct Console: Sendable {
         case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", blue = "34", cyan = "36"
     }
 }
-
-/// Whether standard input is a terminal.
-public func standardInputIsTerminal() -> Bool { isatty(STDIN_FILENO) == 1 }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import VerifyAPI
 import VerifyCassette
+import VshSyntax
 
 /// The few file operations vsh needs, on POSIX calls directly: Foundation would
 /// cost start-up time and FoundationEssentials has no directory walker.
@@ -88,6 +89,12 @@ public enum FileSystem {
         public var status: ExitStatus {
             if case .tooLarge = self { return .malformedInput }
             return .usage
+        }
+
+        /// The error of reading `file` as `what` (`a --vars-file`), with its status;
+        /// `flag` names the option the path came from, when one did.
+        public func error(file: String, reading what: String, flag: String? = nil) -> CommandError {
+            CommandError(message(for: what) + (flag.map { " (\($0))" } ?? ""), file: file, status: status)
         }
     }
 

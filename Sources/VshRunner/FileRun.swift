@@ -1,0 +1,113 @@
+import VerifyAPI
+import VerifyCassette
+import VshRuntime
+import VshSyntax
+import VshSystem
+
+/// Running one file: read, parse and check it, make its transport, run it, keep its cassette.
+extension ScriptRunner {
+    /// Parses, checks and runs one file.
+    public func run(_ input: ScriptInput) async -> FileResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var result = FileResult(input: input, status: .success, duration: .zero)
+        let file: SourceFile
+        switch ScriptFinder.read(input) {
+        case .success(let bytes): file = SourceFile(name: input.name, bytes: bytes)
+        case .failure(let failure):
+            let error = failure.error(file: input.name, reading: "a script")
+            console.err(printer.render(error))
+            result.fail(error, of: input)
+            return result
+        }
+        let (script, parseErrors) = Parser.parse(file)
+        let redaction = redaction(for: file)
+        var printer = printer
+        printer.redactor = redaction.current
+        let predefined = Set(configuration.variables.keys).union(configuration.environment.keys)
+        let problems = parseErrors + Checker.check(script, predefined: predefined)
+        guard problems.isEmpty else {
+            let sorted = problems.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
+            console.err(printer.render(sorted, in: file))
+            let first = printer.redactor.redact(sorted[0])
+            result.failureInfo = FileFailure(
+                kind: .malformed, line: first.range.lowerBound.line, column: first.range.lowerBound.column,
+                message: first.message + (sorted.count > 1 ? " (and \(sorted.count - 1) more)" : ""), details: first.details)
+            result.status = .malformedInput
+            result.failure = problems.count == 1 ? "1 error" : "\(problems.count) errors"
+            result.duration = clock.now - start
+            return result
+        }
+        if configuration.verbose, configuration.summary { console.out(console.styled(input.name, .bold) + "\n") }
+
+        let transport: any Transport
+        switch makeTransport(for: input, redaction: redaction) {
+        case .success(let made): transport = made
+        case .failure(let error):
+            console.err(printer.render(error))
+            result.fail(error, of: input)
+            result.duration = clock.now - start
+            return result
+        }
+        let counter = Counter()
+        let events = EventPrinter(console: console, file: file, verbose: configuration.verbose, counter: counter, redaction: redaction)
+        let interpreter = Interpreter(
+            transport: transport,
+            options: .init(environment: configuration.environment, variables: configuration.variables),
+            redaction: redaction,
+            events: events.handle)
+        do {
+            try await interpreter.run(script)
+        } catch let failure {
+            printer.redactor = redaction.current
+            let error = RunFailure(failure.kind, printer.redactor.redact(failure.diagnostic))
+            console.err(printer.render(error.diagnostic, in: file))
+            result.status = error.status
+            result.failure = "line \(error.diagnostic.range.lowerBound.line): \(error.kind == .assertion ? "assertion failed" : "runtime failure")"
+            let at = error.diagnostic.range.lowerBound
+            result.failureInfo = FileFailure(
+                kind: error.kind == .assertion ? .assertion : .runtime, line: at.line, column: at.column,
+                message: error.diagnostic.message, details: error.diagnostic.details)
+            if error.kind == .assertion {
+                counter.steps.append(
+                    Step(
+                        kind: .assertion, line: at.line, column: at.column,
+                        text: printer.redactor.redact(sourceLine: file.lineText(at.line).trimmingSpaces),
+                        outcome: .failed, duration: .zero, message: error.diagnostic.message, details: error.diagnostic.details))
+            }
+        }
+        // Secrets learned late (an `auth` near the end) are kept out of earlier steps too.
+        let final = redaction.current
+        result.steps = counter.steps.map { step in
+            var step = step
+            step.text = final.redact(sourceLine: step.text)
+            step.message = step.message.map { final.redact($0) }
+            step.details = step.details.map { final.redact($0) }
+            return step
+        }
+        if var info = result.failureInfo {
+            info.message = final.redact(info.message)
+            info.details = info.details.map { final.redact($0) }
+            result.failureInfo = info
+        }
+        finishCassette(transport, input: input, result: &result)
+        result.requests = counter.requests
+        result.assertions = counter.assertions
+        result.duration = clock.now - start
+        return result
+    }
+}
+
+/// Counts what a run did, for its result line.
+final class Counter: @unchecked Sendable {
+    // Only touched from the one task that runs the file.
+    var requests = 0
+    var assertions = 0
+    var steps: [Step] = []
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
+    }
+}
