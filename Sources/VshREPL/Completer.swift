@@ -40,8 +40,8 @@ public struct Completer: Sendable {
     }
 
     /// The commands of the language, then the prompt's own.
-    public static let commands = ["assert", "auth", "fault", "let", "print", "session", "sleep", "validate"] + REPLCommand.names
-    public static let sessionSubcommands = ["create", "get", "list", "use"]
+    public static let commands = CommandTable.names + REPLCommand.names
+    public static let sessionSubcommands = CommandTable.session.subcommands.map(\.name)
     public static let transports = ["live", "record", "replay", "sandbox"]
     static let expressionWords = ["body", "header", "status"]
     static let builtinVariables = BuiltinVariable.allCases.map(\.rawValue)

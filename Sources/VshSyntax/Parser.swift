@@ -7,8 +7,6 @@ import VerifyAPI
 /// every problem in a file at once.
 public struct Parser {
     /// The commands a line can start with.
-    public static let commands = ["auth", "session", "validate", "assert", "let", "print", "sleep", "fault"]
-    public static let sessionSubcommands = ["create", "get", "list", "use"]
     /// Names an expression can start with.
     public static let expressionKeywords = ["status", "body", "header", "true", "false", "null", "not"]
     static let maxNesting = 64
@@ -116,7 +114,7 @@ public struct Parser {
             diagnostics.append(Diagnostic("expected a command, found `\(Parser.short(name))=`", at: first.range, hint: commandHint(name)))
         default:
             diagnostics.append(
-                Diagnostic("expected a command, found \(describe(first))", at: first.range, hint: "a line starts with one of: \(Parser.commands.joined(separator: ", "))"))
+                Diagnostic("expected a command, found \(describe(first))", at: first.range, hint: "a line starts with one of: \(CommandTable.names.joined(separator: ", "))"))
         }
         recover()
         return nil
@@ -173,9 +171,9 @@ public struct Parser {
     }
 
     private func commandHint(_ word: String) -> String {
-        if Parser.sessionSubcommands.contains(word) { return "did you mean `session \(word)`?" }
-        if let suggestion = Suggestions.closest(to: word, in: Parser.commands) { return "did you mean `\(suggestion)`?" }
-        return "a line starts with one of: \(Parser.commands.joined(separator: ", "))"
+        if CommandTable.session.subcommand(word) != nil { return "did you mean `session \(word)`?" }
+        if let suggestion = Suggestions.closest(to: word, in: CommandTable.names) { return "did you mean `\(suggestion)`?" }
+        return "a line starts with one of: \(CommandTable.names.joined(separator: ", "))"
     }
 
     private mutating func expectLineEnd(after statement: Statement) throws(Diagnostic) {
@@ -193,16 +191,16 @@ public struct Parser {
         case "auth": return try parseAuth(range)
         case "session": return try parseSession(range)
         case "validate":
-            let code = try parseRequiredArgument(after: range, what: "a code", usage: "validate $otp")
+            let code = try parseRequiredArgument(after: range, what: "a code", usage: Self.example("validate"))
             if let literal = code.literalText, literal.isEmpty || !literal.utf8.allSatisfy(Lexer.isDigit) {
                 throw Diagnostic("a one-time code is digits, got \(quote(literal))", at: code.range, hint: "use `validate $otp` for the code the session received")
             }
             return Statement(.validate(code), range: range.union(code.range))
         case "assert":
-            let expression = try parseExpression(after: range, usage: "assert status == 200")
+            let expression = try parseExpression(after: range, usage: Self.example("assert"))
             return Statement(.assert(expression), range: range.union(expression.range))
         case "print":
-            let expression = try parseExpression(after: range, usage: "print body.status")
+            let expression = try parseExpression(after: range, usage: Self.example("print"))
             return Statement(.print(expression), range: range.union(expression.range))
         case "let": return try parseLet(range)
         case "sleep": return try parseSleep(range)
@@ -217,9 +215,9 @@ public struct Parser {
     private mutating func parseAuth(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
         var arguments: [Argument] = []
         while !atLineEnd() {
-            let argument = try parseArgument(usage: "auth MA2025RK4E639VJFZAGV $PLIVO_AUTH_TOKEN")
+            let argument = try parseArgument(usage: Self.example("auth"))
             guard arguments.count < 2 else {
-                throw Diagnostic("`auth` takes at most two arguments: an auth ID and a token", at: argument.range, hint: "auth MA2025RK4E639VJFZAGV $PLIVO_AUTH_TOKEN")
+                throw Diagnostic("`auth` takes at most two arguments: an auth ID and a token", at: argument.range, hint: Self.example("auth"))
             }
             arguments.append(argument)
         }
@@ -240,36 +238,39 @@ public struct Parser {
     }
 
     private mutating func parseSession(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
+        let session = CommandTable.session
+        let every = session.subcommands.map { "session \($0.name)" }
+        let everyText = every.dropLast().joined(separator: ", ") + " or " + every.last!
         let token = next(.argument)
         guard case .word(let sub) = token.kind else {
-            if case .newline = token.kind {
-                throw Diagnostic("`session` needs a subcommand: create, get, list or use", at: keyword, hint: "session create recipient=+14155550100")
+            switch token.kind {
+            case .newline, .end:
+                throw Diagnostic("`session` needs a subcommand: \(session.subcommandList)", at: keyword, hint: session.examples[0])
+            default:
+                throw Diagnostic("expected a subcommand of `session`, found \(describe(token))", at: token.range, hint: everyText)
             }
-            if case .end = token.kind {
-                throw Diagnostic("`session` needs a subcommand: create, get, list or use", at: keyword, hint: "session create recipient=+14155550100")
-            }
-            throw Diagnostic("expected a subcommand of `session`, found \(describe(token))", at: token.range, hint: "session create, session get, session list or session use")
         }
         let head = keyword.union(token.range)
+        let example = session.subcommand(sub)?.examples.first ?? ""
         switch sub {
         case "create":
-            let parameters = try parseParameters(VerifyParameters.create, command: "session create", usage: "session create recipient=+14155550100 channel=sms")
+            let parameters = try parseParameters(VerifyParameters.create, command: "session create", usage: example)
             return Statement(.sessionCreate(parameters), range: parameters.last.map { head.union($0.range) } ?? head)
         case "list":
-            let parameters = try parseParameters(VerifyParameters.list, command: "session list", usage: "session list status=verified limit=5")
+            let parameters = try parseParameters(VerifyParameters.list, command: "session list", usage: example)
             return Statement(.sessionList(parameters), range: parameters.last.map { head.union($0.range) } ?? head)
         case "get":
             guard !atLineEnd() else { return Statement(.sessionGet(nil), range: head) }
-            let uuid = try parseArgument(usage: "session get 8e712097-8090-4644-81e7-8f4265d8354e")
+            let uuid = try parseArgument(usage: example)
             try checkUUID(uuid)
             return Statement(.sessionGet(uuid), range: head.union(uuid.range))
         case "use":
-            let uuid = try parseRequiredArgument(after: head, what: "a session UUID", usage: "session use 8e712097-8090-4644-81e7-8f4265d8354e")
+            let uuid = try parseRequiredArgument(after: head, what: "a session UUID", usage: example)
             try checkUUID(uuid)
             return Statement(.sessionUse(uuid), range: head.union(uuid.range))
         default:
-            let hint = Suggestions.closest(to: sub, in: Parser.sessionSubcommands).map { "did you mean `session \($0)`?" }
-            throw Diagnostic("unknown subcommand `session \(Parser.short(sub))`", at: token.range, hint: hint ?? "session create, session get, session list or session use")
+            let hint = Suggestions.closest(to: sub, in: session.subcommands.map(\.name)).map { "did you mean `session \($0)`?" }
+            throw Diagnostic("unknown subcommand `session \(Parser.short(sub))`", at: token.range, hint: hint ?? everyText)
         }
     }
 
@@ -363,7 +364,7 @@ public struct Parser {
     }
 
     private mutating func parseFault(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
-        let usage = "fault create status=503 times=2"
+        let usage = Self.example("fault")
         let token = next(.argument)
         let targets = VerifyParameters.faultEndpoints + ["clear"]
         guard case .word(let target) = token.kind else {
@@ -703,19 +704,28 @@ extension Command {
         }
     }
 
-    var usageHint: String {
+    /// The command's entry in ``CommandTable``.
+    var spec: CommandSpec {
         switch self {
-        case .auth: "auth [AUTH_ID [TOKEN]]"
-        case .sessionCreate: "session create recipient=+14155550100 channel=sms"
-        case .sessionGet: "session get [UUID]"
-        case .sessionList: "session list status=verified limit=5"
-        case .sessionUse: "session use UUID"
-        case .validate: "validate $otp"
-        case .assert: "assert status == 200"
-        case .let: "let name = body.session_uuid"
-        case .print: "print body"
-        case .sleep: "sleep 11m"
-        case .fault: "fault create status=503 times=2"
+        case .auth: CommandTable.command("auth")!
+        case .sessionCreate: CommandTable.session.subcommand("create")!
+        case .sessionGet: CommandTable.session.subcommand("get")!
+        case .sessionList: CommandTable.session.subcommand("list")!
+        case .sessionUse: CommandTable.session.subcommand("use")!
+        case .validate: CommandTable.command("validate")!
+        case .assert: CommandTable.command("assert")!
+        case .let: CommandTable.command("let")!
+        case .print: CommandTable.command("print")!
+        case .sleep: CommandTable.command("sleep")!
+        case .fault: CommandTable.command("fault")!
         }
     }
+
+    /// How the command is written, for a line with more after it than it takes.
+    var usageHint: String { "usage: " + spec.usage }
+}
+
+extension Parser {
+    /// The first example of a command in ``CommandTable``: the hint of a diagnostic about it.
+    static func example(_ command: String) -> String { CommandTable.command(command)?.examples.first ?? command }
 }

@@ -12,7 +12,7 @@ extension Shell {
         }
         let environment = ProcessEnvironment.current()
         let console = Console.standard(noColorFlag: color.noColor, environment: environment)
-        for warning in transport.noEffectWarnings {
+        for warning in transport.promptWarnings {
             console.err(DiagnosticPrinter(color: console.color).render(fileError: warning, file: "vsh", severity: .warning))
         }
         let resolved = try variables.resolve(environment: environment)

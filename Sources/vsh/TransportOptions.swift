@@ -48,8 +48,14 @@ struct TransportOptions: ParsableArguments {
 
     /// A flag given for a transport that does not read it has no effect: a one-line warning
     /// each (SPEC section 1), not an error, so a CI job can flip only `--transport`.
-    var noEffectWarnings: [String] {
-        flags.filter { $0.given && !$0.readBy.contains(transport) }.map { flag in
+    var noEffectWarnings: [String] { warnings(readLater: []) }
+
+    /// The warnings at the prompt, where `transport live` can be typed later: the live
+    /// flags are read then, so they have an effect whatever the prompt starts on.
+    var promptWarnings: [String] { warnings(readLater: [.live]) }
+
+    private func warnings(readLater: Set<TransportChoice>) -> [String] {
+        flags.filter { $0.given && !$0.readBy.contains(transport) && readLater.isDisjoint(with: $0.readBy) }.map { flag in
             "\(flag.flag) has no effect on --transport \(transport.rawValue) (it applies to \(flag.readBy.map(\.rawValue).joined(separator: " and ")))"
         }
     }

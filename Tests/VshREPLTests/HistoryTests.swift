@@ -66,11 +66,16 @@ import Testing
     }
 
     @Test func everyCommandHasUsageAndAnExample() {
-        for name in ["auth", "session", "validate", "assert", "let", "print", "sleep", "transport", "save", "help", "exit"] {
+        let names = CommandTable.names + REPLCommand.specs.map(\.name)
+        #expect(Set(names).isSuperset(of: ["auth", "session", "validate", "assert", "let", "print", "sleep", "fault", "transport", "save", "help", "exit"]))
+        for name in names + ["quit", "?"] {
             let text = HelpText.help(for: name)
             #expect(text?.contains("usage: ") == true, "\(name)")
             #expect(text?.contains("examples:\n  ") == true, "\(name)")
         }
         #expect(HelpText.help(for: "nope") == nil)
+        // What completion offers at the start of a line is what help lists.
+        let offered = Completer().complete("", cursor: 0, context: .init()).candidates
+        #expect(Set(offered) == Set(names + ["quit"]))
     }
 }

@@ -216,13 +216,13 @@ import VshSyntax
     }
 
     @Test func closest() {
-        #expect(Suggestions.closest(to: "sesion", in: Parser.commands) == "session")
-        #expect(Suggestions.closest(to: "SESSION", in: Parser.commands) == "session")
-        #expect(Suggestions.closest(to: "asert", in: Parser.commands) == "assert")
-        #expect(Suggestions.closest(to: "xyzzy", in: Parser.commands) == nil)
+        #expect(Suggestions.closest(to: "sesion", in: CommandTable.names) == "session")
+        #expect(Suggestions.closest(to: "SESSION", in: CommandTable.names) == "session")
+        #expect(Suggestions.closest(to: "asert", in: CommandTable.names) == "assert")
+        #expect(Suggestions.closest(to: "xyzzy", in: CommandTable.names) == nil)
         #expect(Suggestions.closest(to: "val", in: ["validate"]) == "validate")  // a prefix of three or more
         #expect(Suggestions.closest(to: "va", in: ["validate"]) == nil)
-        #expect(Suggestions.closest(to: "val", in: Parser.commands) == nil)  // only the closest candidate counts, and `let` is too far
+        #expect(Suggestions.closest(to: "val", in: CommandTable.names) == nil)  // only the closest candidate counts, and `let` is too far
         #expect(Suggestions.closest(to: "lst", in: ["list", "get"]) == "list")
         #expect(Suggestions.closest(to: "anything", in: [String]()) == nil)
         // Short words allow one edit, long ones up to three.

@@ -30,6 +30,6 @@ import VshSyntax
         assertDiagnostics("fault create drop 1️⃣status=503", [Expected("1️⃣", "a fault does one thing: `drop` and `status` cannot go together", hint: "arm two faults, one after the other")])
         assertDiagnostics("fault create delay=1️⃣2min", [Expected("1️⃣", "`delay` takes a duration of at most 60s, got \"2min\"", hint: "delay=2s")])
         assertDiagnostics("fault create 1️⃣colour=red", [Expected("1️⃣", "`fault` has no parameter `colour`", hint: "it takes: status, delay, body, times, retry_after, method, recipient")])
-        assertDiagnostics("fault clear 1️⃣now", [Expected("1️⃣", "unexpected `now` after the command", hint: "fault create status=503 times=2")])
+        assertDiagnostics("fault clear 1️⃣now", [Expected("1️⃣", "unexpected `now` after the command", hint: "usage: fault create|validate|retrieve|list|any [drop|reset] [status=N] [delay=D] [body=malformed|empty] [times=N] [recipient=…] | fault clear")])
     }
 }
