@@ -137,12 +137,15 @@ let package = Package(
         // In-process parser throughput, for scripts/bench (not a product).
         .executableTarget(name: "parser-benchmark", dependencies: ["VshSyntax"], path: "Benchmarks/ParserBenchmark"),
 
+        // What several test targets share: a scripted transport, the test account, temporary
+        // folders removed at exit, a held loopback port, a captured console, the fuzz regressions.
+        .target(name: "VshTestSupport", dependencies: ["VerifyAPI", "VshSystem"], path: "Tests/VshTestSupport"),
         .testTarget(name: "VerifyAPITests", dependencies: ["VerifyAPI"]),
-        .testTarget(name: "VerifySandboxTests", dependencies: ["VerifySandbox", "VerifyAPI"]),
+        .testTarget(name: "VerifySandboxTests", dependencies: ["VerifySandbox", "VerifyAPI", "VshTestSupport"]),
         .testTarget(
             name: "VerifySandboxServerTests",
             dependencies: [
-                "VerifySandboxServer", "VerifySandbox", "VerifyAPI",
+                "VerifySandboxServer", "VerifySandbox", "VerifyAPI", "VshTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -155,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "VerifyLiveHTTPTests",
             dependencies: [
-                "VerifyLiveHTTP", "VerifySandboxServer", "VerifySandbox", "VerifyAPI",
+                "VerifyLiveHTTP", "VerifySandboxServer", "VerifySandbox", "VerifyAPI", "VshTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -165,10 +168,12 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "VerifyCassetteTests", dependencies: ["VerifyCassette", "VerifyAPI", "VerifySandbox"]),
-        .testTarget(name: "VshREPLTests", dependencies: ["VshREPL", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox", "VshSystem"]),
-        .testTarget(name: "VshSyntaxTests", dependencies: ["VshSyntax", "VerifyAPI"]),
-        .testTarget(name: "VshRuntimeTests", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["vsh", "vsh-sandbox"]),
+        .testTarget(name: "VerifyCassetteTests", dependencies: ["VerifyCassette", "VerifyAPI", "VerifySandbox", "VshTestSupport"]),
+        .testTarget(name: "VshREPLTests", dependencies: ["VshREPL", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox", "VshSystem", "VshTestSupport"]),
+        .testTarget(name: "VshSyntaxTests", dependencies: ["VshSyntax", "VerifyAPI", "VshTestSupport"]),
+        .testTarget(name: "VshRuntimeTests", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox", "VshTestSupport"]),
+        .testTarget(
+            name: "VshRunnerTests", dependencies: ["VshRunner", "VshSystem", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox", "VshTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["vsh", "vsh-sandbox", "VshTestSupport"]),
     ]
 )

@@ -151,7 +151,9 @@ struct CassetteTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            Thread.sleep(forTimeInterval: 0.5)
+            // Killed only once its request has arrived: vsh is inside the recording then.
+            let request = listener.waitForRequest(timeout: .seconds(20))
+            #expect(request?.hasPrefix("POST /v1/Account/\(Self.account)/Verify/Session/ HTTP/1.1\r\n") == true, "request: \(request ?? "none")")
             #expect(process.isRunning, "vsh should be waiting for the stalled server")
             kill(process.processIdentifier, signal)
             process.waitUntilExit()
@@ -303,16 +305,42 @@ struct CassetteTests {
     }
 }
 
-/// A loopback socket that accepts connections (the kernel does) and never answers.
+/// A loopback socket that accepts connections, reads what is sent and never answers.
 final class StalledListener {
     let fd: Int32
     let port: Int
+    private var accepted: [Int32] = []
 
     init() throws {
         (fd, port) = try listenOnLoopback()
     }
 
+    /// Accepts one connection and reads its request head (up to the blank line); nil when
+    /// none came within `timeout`. The connection stays open, unanswered.
+    func waitForRequest(timeout: Duration) -> String? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        func remaining() -> Int32 { Int32(max(0, (deadline - clock.now).components.seconds * 1000 + 1)) }
+        var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&ready, 1, remaining()) == 1 else { return nil }
+        let connection = accept(fd, nil, nil)
+        guard connection >= 0 else { return nil }
+        accepted.append(connection)
+        var head: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while head.count < 65_536, clock.now < deadline {
+            var readable = pollfd(fd: connection, events: Int16(POLLIN), revents: 0)
+            guard poll(&readable, 1, remaining()) == 1 else { break }
+            let count = buffer.withUnsafeMutableBytes { read(connection, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            head += buffer[0..<count]
+            if let text = String(validating: head, as: UTF8.self), text.contains("\r\n\r\n") { return text }
+        }
+        return head.isEmpty ? nil : String(decoding: head, as: UTF8.self)
+    }
+
     func close() {
+        for connection in accepted { Glibc.close(connection) }
         Glibc.close(fd)
     }
 }

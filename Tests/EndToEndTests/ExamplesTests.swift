@@ -13,9 +13,35 @@ import Testing
         #expect(Self.examples.count >= 7)
     }
 
-    @Test(arguments: examples)
-    func examplePasses(_ name: String) throws {
-        let outcome = try VshProcess.run(["run", "examples/\(name)"])
+    /// Where an example's requests go: each door must give the same passing run.
+    enum Door: String, CaseIterable, CustomTestStringConvertible {
+        /// The embedded sandbox, the default.
+        case sandbox
+        /// `--transport live` against the real `vsh-sandbox` over loopback.
+        case live
+        /// `--transport replay --strict` from the cassette beside the example.
+        case replay
+
+        var testDescription: String { rawValue }
+
+        /// Runs `body` with the flags and environment of this door.
+        func open<T>(_ body: (_ flags: [String], _ environment: [String: String]) throws -> T) throws -> T {
+            switch self {
+            case .sandbox: return try body([], [:])
+            case .replay: return try body(["--transport", "replay", "--strict"], [:])
+            case .live:
+                return try SandboxProcess.withServer(["--otp", LiveTransportTests.code]) { url in
+                    try body(["--transport", "live", "--base-url", url], LiveTransportTests.environment())
+                }
+            }
+        }
+    }
+
+    /// One test body over every door (as the server's EndpointTests run one body over its clients).
+    @Test(arguments: Door.allCases, examples)
+    func examplePasses(through door: Door, _ name: String) throws {
+        try #require(door != .live || SandboxProcess.isBuilt, "vsh-sandbox is not built beside vsh")
+        let outcome = try door.open { flags, environment in try VshProcess.run(["run"] + flags + ["examples/\(name)"], environment: environment) }
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         #expect(outcome.stdout.contains("✓ examples/\(name)"))
         #expect(outcome.stdout.contains("1 passed, 0 failed"))

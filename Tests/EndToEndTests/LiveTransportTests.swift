@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VshTestSupport
 
 /// `vsh run --transport live` against the real `vsh-sandbox` binary over loopback:
 /// every example, as a user would run it against `vsh sandbox serve`.
@@ -17,15 +18,7 @@ struct LiveTransportTests {
         ["PLIVO_AUTH_ID": account, "PLIVO_AUTH_TOKEN": "sandbox", "VSH_OTP": code]
     }
 
-    @Test(arguments: ExamplesTests.examples)
-    func examplePassesOverLiveHTTP(_ name: String) throws {
-        try SandboxProcess.withServer(["--otp", Self.code]) { url in
-            let outcome = try VshProcess.run(["run", "--transport", "live", "--base-url", url, "examples/\(name)"], environment: Self.environment())
-            #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
-            #expect(outcome.stdout.contains("✓ examples/\(name)"))
-            #expect(outcome.stderr.isEmpty)
-        }
-    }
+    // Every example over live HTTP: ExamplesTests.examplePasses(through:), door `live`.
 
     @Test func theWholeFolderInOneRunNeedsMoreThanTheDefaultSpendGuard() throws {
         try SandboxProcess.withServer(["--otp", Self.code]) { url in
@@ -122,9 +115,13 @@ struct LiveTransportTests {
     }
 
     @Test func aServerThatIsNotThereIsConnectionRefused() throws {
-        let port = try SandboxProcess.freePort()
-        let outcome = try VshProcess.run(
-            ["run", "--transport", "live", "--base-url", "http://127.0.0.1:\(port)", "examples/01-quickstart.vsh"], environment: Self.environment())
+        // Held for the whole test: bound but not listening, so nothing else can take the port.
+        let held = try LoopbackPort()
+        let port = held.port
+        let outcome = try withExtendedLifetime(held) {
+            try VshProcess.run(
+                ["run", "--transport", "live", "--base-url", "http://127.0.0.1:\(port)", "examples/01-quickstart.vsh"], environment: Self.environment())
+        }
         #expect(outcome.status == 3)
         #expect(outcome.stderr.contains("examples/01-quickstart.vsh:6:1: error: cannot connect to 127.0.0.1:\(port): connection refused"), "stderr: \(outcome.stderr)")
         #expect(!outcome.signaled)
@@ -220,27 +217,5 @@ enum SandboxProcess {
     struct NotListening: Error, CustomStringConvertible {
         var output: String
         var description: String { "vsh-sandbox did not say it was listening; it printed: \(output)" }
-    }
-
-    /// A port nothing listens on (bound to 0, then closed).
-    static func freePort() throws -> Int {
-        #if canImport(Glibc)
-        let stream = Int32(SOCK_STREAM.rawValue)
-        #else
-        let stream = SOCK_STREAM
-        #endif
-        let fd = socket(AF_INET, stream, 0)
-        guard fd >= 0 else { throw NotListening(output: "socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw NotListening(output: "bind() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import VshTestSupport
 
 /// Issue 10, "Secrets": the reproductions, run as a user runs them, and one test that runs
 /// every transport and the prompt with a known token and searches everything vsh wrote.
 @Suite struct SecretsTests {
     static let token = "Zq8wVx3KpL0mN7rT2yB5cD9fG4hJ6kQ1sA0uE3iO"
-    static let account = "MA2025RK4E639VJFZAGV"
+    static let account = TestAccount.authID
     static let code = "12345678"
     /// What an `Authorization: Basic` header carries.
     static let basic = Data("\(account):\(token)".utf8).base64EncodedString()

@@ -1,4 +1,5 @@
 import Foundation
+import VshTestSupport
 
 /// Runs the built `vsh` binary as a user would, and captures what it did.
 struct VshProcess {
@@ -88,28 +89,6 @@ struct VshProcess {
         var description: String { "vsh \(arguments.joined(separator: " ")) did not finish in time" }
     }
 
-    /// A fresh temporary folder for one test.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vsh-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-}
-
-extension URL {
-    /// Writes `text` to a file in this folder and returns its path.
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let url = appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
-
-    @discardableResult
-    func write(_ name: String, bytes: [UInt8]) throws -> String {
-        let url = appendingPathComponent(name)
-        try Data(bytes).write(to: url)
-        return url.path
-    }
+    /// A fresh temporary folder for one test, removed when the tests end.
+    static func temporaryDirectory() throws -> URL { try TemporaryFolder.make("e2e") }
 }

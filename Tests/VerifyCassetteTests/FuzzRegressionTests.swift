@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VshTestSupport
 import VerifyAPI
 import VerifyCassette
 
@@ -7,12 +8,7 @@ import VerifyCassette
 /// property in the ordinary test run: a cassette vsh loads is written back, loads again,
 /// and writes the same bytes; a file vsh refuses is refused with a message.
 @Suite struct FuzzHARRegressionTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fuzz/regressions/FuzzHAR")
-
-    static var inputs: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
-    }
+    static var inputs: [String] { FuzzRegressions.inputs("FuzzHAR") }
 
     @Test func thereAreInputs() {
         #expect(Self.inputs.count >= 2)
@@ -20,7 +16,7 @@ import VerifyCassette
 
     @Test(arguments: FuzzHARRegressionTests.inputs)
     func theRoundTripIsAFixedPoint(name: String) throws {
-        let bytes = try [UInt8](Data(contentsOf: Self.folder.appendingPathComponent(name)))
+        let bytes = try FuzzRegressions.bytes("FuzzHAR", name)
         guard let cassette = try? HARFormat.decode(bytes) else { return }  // refused: fine, with a message
         let written = HARFormat.encode(cassette)
         let again = try HARFormat.decode(written)

@@ -1,11 +1,12 @@
 import Synchronization
 import Testing
 import VerifyAPI
+import VshTestSupport
 
 @testable import VerifyLiveHTTP
 
-let account = Credentials(authID: "MA2025RK4E639VJFZAGV", authToken: "s3cret-token")
-let sessionUUID = "8e712097-8090-4644-81e7-8f4265d8354e"
+let account = Credentials(authID: TestAccount.authID, authToken: "s3cret-token")
+let sessionUUID = TestAccount.sessionA
 
 /// Records the waits the transport asks for and returns at once.
 final class SleepLog: Sendable {

@@ -7,11 +7,12 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
+import VshTestSupport
 import VerifyAPI
 import VerifySandbox
 @testable import VerifySandboxServer
 
-let account = "MA2025RK4E639VJFZAGV"
+let account = TestAccount.authID
 let otherAccount = "SA2025OTHERACCOUNT01"
 /// Chosen to be findable in logs: it must never show up there.
 let token = "Tok3n-never-logged-9f8e7d"

@@ -1,10 +1,11 @@
 import HTTPTypes
 import Synchronization
 import Testing
+import VshTestSupport
 import VerifyAPI
 import VerifySandbox
 
-let account = "MA2025RK4E639VJFZAGV"
+let account = TestAccount.authID
 let otherAccount = "SA2025OTHERACCOUNT01"
 /// 2025-01-15T10:00:00Z: where every test's virtual clock starts.
 let start = Timestamp(parsing: "2025-01-15T10:00:00Z")!

@@ -2,6 +2,7 @@ import VshSyntax
 import Foundation
 import VshREPL
 import Testing
+import VshTestSupport
 
 @Suite struct HistoryTests {
     @Test(arguments: [
@@ -22,8 +23,7 @@ import Testing
     }
 
     @Test func theFileIsCreatedWithItsFoldersMode0600AndReadBack() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vsh-history-\(UUID().uuidString)")
-        let path = dir.appendingPathComponent("a/b/history").path
+        let path = try TemporaryFolder.make("history").appendingPathComponent("a/b/history").path
         let history = HistoryFile(path: path, limit: 2)
         #expect(history.append("session get", secrets: []) == nil)
         #expect(history.append("asert status == 200", secrets: []) == nil)
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func aLooserFileIsTightened() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vsh-history-\(UUID().uuidString)").path
+        let path = try TemporaryFolder.make("history").appendingPathComponent("history").path
         FileManager.default.createFile(atPath: path, contents: Data(), attributes: [.posixPermissions: 0o644])
         HistoryFile(path: path).append("session get", secrets: [])
         #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)

@@ -5,6 +5,7 @@ import VerifySandbox
 import VshREPL
 import VshSystem
 import Testing
+import VshTestSupport
 
 /// Lines as if typed, and what the prompt printed.
 final class ScriptedReader: LineReader {
@@ -26,29 +27,12 @@ final class ScriptedReader: LineReader {
     func clearInterrupt() {}
 }
 
-final class Captured: Sendable {
-    let text = Mutex("")
-    var console: Console {
-        Console(color: false) { [self] _, piece in text.withLock { $0 += piece } }
-    }
-    var value: String { text.withLock { $0 } }
-}
-
-/// Runs the prompt's loop on a thread of its own, as `vsh` runs it on the main thread:
-/// it blocks while each statement's task runs, which must not happen on a thread of the
-/// concurrency pool the task needs.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread { continuation.resume(returning: body()) }.start()
-    }
-}
-
 extension ReplSession: @unchecked Sendable {}
 
 /// A prompt session on the embedded sandbox (code 123456), reading `lines`, its history in `directory`.
-func makeReplSession(_ lines: [LineInput], directory: URL, environment: [String: String] = [:]) throws -> (ReplSession, ScriptedReader, Captured) {
+func makeReplSession(_ lines: [LineInput], directory: URL, environment: [String: String] = [:]) throws -> (ReplSession, ScriptedReader, CapturedConsole) {
     let reader = ScriptedReader(lines)
-    let output = Captured()
+    let output = CapturedConsole()
     let configuration = ReplSession.Configuration(
         makeTransport: { _ in SandboxTransport(sandbox: VerifySandbox(configuration: .init(authToken: nil, fixedCode: "123456"))) },
         environment: environment, console: output.console, pager: Pager(environment: ["PAGER": ""]),
@@ -56,15 +40,11 @@ func makeReplSession(_ lines: [LineInput], directory: URL, environment: [String:
     return (try ReplSession(configuration: configuration, reader: reader), reader, output)
 }
 
-/// A new empty folder under the temporary directory.
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("vsh-repl-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+/// A new empty folder, removed when the tests end.
+func temporaryFolder() throws -> URL { try TemporaryFolder.make("repl") }
 
 @Suite struct ReplSessionTests {
-    func session(_ lines: [LineInput], directory: URL) throws -> (ReplSession, ScriptedReader, Captured) {
+    func session(_ lines: [LineInput], directory: URL) throws -> (ReplSession, ScriptedReader, CapturedConsole) {
         try makeReplSession(lines, directory: directory)
     }
 

@@ -4,12 +4,13 @@ import VerifySandbox
 import VshREPL
 import VshSystem
 import Testing
+import VshTestSupport
 
 /// Issue 10, "Secrets", at the prompt: the status line, `save`, history, errors.
 @Suite struct ReplSecretTests {
     static let token = "Zq8wVx3KpL0mN7rT2yB5cD9fG4hJ6kQ1sA0uE3iO"
 
-    func session(_ lines: [LineInput], directory: URL, token: String) throws -> (ReplSession, ScriptedReader, Captured) {
+    func session(_ lines: [LineInput], directory: URL, token: String) throws -> (ReplSession, ScriptedReader, CapturedConsole) {
         try makeReplSession(lines, directory: directory, environment: ["PLIVO_AUTH_TOKEN": token])
     }
 

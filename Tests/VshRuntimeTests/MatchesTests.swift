@@ -1,4 +1,5 @@
 import Testing
+import VshTestSupport
 import VerifyAPI
 import VerifySandbox
 import VshRuntime

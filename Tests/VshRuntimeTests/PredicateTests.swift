@@ -1,5 +1,6 @@
 import HTTPTypes
 import Testing
+import VshTestSupport
 import VerifyAPI
 import VshRuntime
 import VshSyntax

@@ -1,17 +1,13 @@
 import Foundation
 import Testing
+import VshTestSupport
 import VshSyntax
 
 /// Every input FuzzParser found (Tests/Fuzz/regressions/FuzzParser) keeps the fuzz
 /// target's property in the ordinary test run: every diagnostic's and statement's range
 /// lies inside the file, whole and statement by statement, and renders.
 @Suite struct FuzzParserRegressionTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fuzz/regressions/FuzzParser")
-
-    static var inputs: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
-    }
+    static var inputs: [String] { FuzzRegressions.inputs("FuzzParser") }
 
     @Test func thereAreInputs() {
         #expect(!Self.inputs.isEmpty)
@@ -19,7 +15,7 @@ import VshSyntax
 
     @Test(arguments: FuzzParserRegressionTests.inputs)
     func everyRangeIsInsideTheFile(name: String) throws {
-        let file = SourceFile(name: name, bytes: try [UInt8](Data(contentsOf: Self.folder.appendingPathComponent(name))))
+        let file = SourceFile(name: name, bytes: try FuzzRegressions.bytes("FuzzParser", name))
         let (script, parseErrors) = Parser.parse(file)
         var checker = Checker(predefined: ["PLIVO_AUTH_ID"])
         let problems = parseErrors + Checker.check(script) + script.statements.flatMap { checker.check($0) }

@@ -1,4 +1,6 @@
 import Testing
+import VshTestSupport
+import VshTestSupport
 import VerifyAPI
 import VshSyntax
 

@@ -1,4 +1,5 @@
 import Testing
+import VshTestSupport
 import VshSyntax
 
 /// Whether `pattern` matches somewhere in `text`; nil when the pattern is refused.
