@@ -128,6 +128,9 @@ let package = Package(
                 "VerifySandboxServer",
                 "VerifySandbox",
                 "VerifyAPI",
+                // The one capped read and atomic write (--state), errors and their printer.
+                "VshSystem",
+                "VshSyntax",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

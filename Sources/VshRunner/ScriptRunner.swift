@@ -32,7 +32,7 @@ public struct ScriptRunner: Sendable {
         let startedAt = Timestamp.now()
         let refused = refusedRecordings(inputs)
         guard refused.isEmpty else {
-            console.err(refused.map(printer.render).joined())
+            console.err(refused.map { printer.render($0) }.joined())
             return .usage
         }
         let jobs = max(1, min(configuration.jobs, inputs.count))

@@ -44,9 +44,10 @@ public struct CommandError: Error, Sendable, Equatable {
 }
 
 extension DiagnosticPrinter {
-    /// `FILE: error: message`, `vsh: error: message`, or the located diagnostic with its caret.
-    public func render(_ error: CommandError) -> String {
+    /// `FILE: error: message`, `PROGRAM: error: message` (`vsh`, `vsh sandbox`), or the located
+    /// diagnostic with its caret.
+    public func render(_ error: CommandError, program: String = "vsh") -> String {
         if let located = error.located { return render(located.diagnostic, in: located.source) }
-        return render(fileError: error.message, file: error.file ?? "vsh")
+        return render(fileError: error.message, file: error.file ?? program)
     }
 }

@@ -147,13 +147,19 @@ public enum FileSystem {
     /// any moment leaves either the old file or the new one, never a mix: the bytes go to a
     /// temporary file beside it, which is synced to disk and then renamed over `path`.
     /// Returns why it could not, as a message naming the path; the old file is untouched then.
+    ///
+    /// The temporary file is new and this process's own, with `mode` whatever the umask: one
+    /// left by an earlier run (or a link someone planted there) is removed first, and
+    /// `O_EXCL | O_NOFOLLOW` refuse anything that appears in its place meanwhile.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) -> String? {
         let slash = path.lastIndex(of: "/")
         let directory = folder(of: path)
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         let temporary = (slash == nil ? "" : directory + "/") + ".\(name).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { return "cannot write \(path): \(describeErrno())" }
+        fchmod(fd, mode)
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import NIOCore
 import NIOPosix
 import VerifyAPI
+import VshSyntax
 
 #if canImport(Glibc)
     import Glibc
@@ -41,13 +42,10 @@ struct SandboxCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let failure as ServeFailure {
-            printError("vsh sandbox: error: \(failure.message)")
-            terminate(3)
-        } catch let failure as StateFile.Failure {
-            // A state file that cannot be read is bad input, like a bad option.
-            printError("vsh sandbox: error: \(failure.description)")
-            terminate(1)
+        } catch let error as CommandError {
+            // A server that cannot start is 3; a state file that cannot be read is 1.
+            writeLine(DiagnosticPrinter().render(error, program: "vsh sandbox"), to: 2)
+            terminate(error.status.rawValue)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 printError(fullMessage(for: error))
@@ -81,9 +79,4 @@ func writeLine(_ text: String, to descriptor: Int32) {
 /// `exit`, out of reach of ArgumentParser's `exit(withError:)`, which shadows it in a command.
 func terminate(_ status: Int32) -> Never {
     exit(status)
-}
-
-/// The server could not run: exit 3 with one line.
-struct ServeFailure: Error {
-    var message: String
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import VerifyAPI
+import struct VshSyntax.CommandError
 import VerifySandbox
 import VerifySandboxServer
 
@@ -138,7 +139,7 @@ struct Serve: AsyncParsableCommand {
                 let restored = try sandbox.restore(snapshot)
                 logger.notice("restored \(restored) account\(restored == 1 ? "" : "s") from \(stateFile.path)")
             } catch {
-                throw StateFile.Failure(description: "\(stateFile.path) is not a sandbox state: \(error.description)")
+                throw CommandError("not a sandbox state: \(error.description) (--state)", file: stateFile.path)
             }
         }
         let server = SandboxServer(
@@ -152,7 +153,7 @@ struct Serve: AsyncParsableCommand {
                 writeLine("vsh sandbox listening on \(address.url) (\(tokenNote); auth_id: any MA or SA + 18 of A-Z0-9)", to: 1)
             }
         } catch let failure as SandboxServer.StartFailure {
-            throw ServeFailure(message: failure.description)
+            throw CommandError(failure.description, status: .runtimeFailure)
         }
         // A clean shutdown (a signal): the state goes back to its file.
         if let stateFile {

@@ -78,8 +78,8 @@ struct LiveTransportTests {
     }
 
     @Test(arguments: [
-        ("{\"format\": \"nope\"}", "is not a sandbox state: format: not vsh-sandbox-state/1"),
-        ("x", "is not JSON: invalid JSON at byte 0: unexpected character"),
+        ("{\"format\": \"nope\"}", "not a sandbox state: format: not vsh-sandbox-state/1 (--state)"),
+        ("x", "not JSON: invalid JSON at byte 0: unexpected character (--state)"),
     ])
     func aStateFileThatIsNoSnapshotStopsTheServerAtStart(_ content: String, _ message: String) throws {
         let dir = try VshProcess.temporaryDirectory()
@@ -97,7 +97,7 @@ struct LiveTransportTests {
         process.waitUntilExit()
         let stderr = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 1)
-        #expect(stderr == "vsh sandbox: error: \(state) \(message)\n")
+        #expect(stderr == "\(state): error: \(message)\n")
         #expect(try String(contentsOfFile: state, encoding: .utf8) == content, "the file is left as it was")
     }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Synchronization
 import Testing
+import VshTestSupport
 import VerifyAPI
 @testable import VerifySandbox
 import VerifySandboxServer
@@ -191,8 +192,10 @@ struct CallbackTests {
     func unreachable() async throws {
         let sandbox = sandbox()
         try await makeServer(sandbox: sandbox).withRunningServer { address in
-            // Port 1: nothing listens there.
-            let uuid = create(sandbox, .object(["recipient": "+14155550194", "url": "http://127.0.0.1:1/hook"]))
+            // A port this test holds without listening: a connection to it is refused.
+            let held = try LoopbackPort()
+            defer { withExtendedLifetime(held) {} }
+            let uuid = create(sandbox, .object(["recipient": "+14155550194", "url": .string("http://127.0.0.1:\(held.port)/hook")]))
             var waited = 0
             while sandbox.callbacks().first?.tries.isEmpty != false, waited < 500 {
                 try await Task.sleep(for: .milliseconds(10))
