@@ -2,18 +2,27 @@
 //
 // vsh: a scriptable shell for Plivo's Verify API.
 //
-// Layers, each its own target (see docs/architecture.md):
+// Layers, each its own target (docs/architecture.md has the picture):
 //
-//   vsh (executable)      argument parsing and wiring only
+//   vsh (executable)      argument parsing and wiring only: each subcommand's options,
+//                         transports built from the flags in one place
 //   vsh-sandbox (exec.)   the sandbox over HTTP; its own binary, so Hummingbird
 //                         stays out of the CLI's start-up path
-//   VshRunner             files, the run loop, console output, exit codes
+//   VshLineEditor         the prompt's line reader, on libedit (CEditLine)
+//   VshREPL               the prompt: loop, its own commands, completion, history, save
+//   VshRunner             vsh run and check: scheduling, one file's run, results, reports
+//   VshSystem             files (capped read, atomic write), environment, console,
+//                         terminal, the async bridge, the cassette store
 //   VshRuntime            the interpreter: variables, values, assertions
-//   VshSyntax             lexer, parser, AST, static checks, diagnostics
+//   VshSyntax             lexer, parser, AST, checks, the command table, diagnostics,
+//                         CommandError and ExitStatus, the one printer
 //   VerifyLiveHTTP        the live transport, on AsyncHTTPClient
 //   VerifySandboxServer   the sandbox behind Hummingbird
 //   VerifySandbox         the embedded emulator of the Verify API
-//   VerifyAPI             wire types, JSON, request builders, the Transport protocol
+//   VerifyCassette        record and replay transports, HAR, lint (no file access)
+//   VerifyAPI             wire types, JSON, redaction, request builders, the Transport protocol
+//   parser-benchmark      in-process parser throughput, for scripts/bench
+//   VshTestSupport        what the test targets share (Tests/VshTestSupport)
 import PackageDescription
 
 let package = Package(
