@@ -45,7 +45,7 @@ public struct DiagnosticPrinter: Sendable {
         let line = String(decoding: lineBytes[cutStart..<cutEnd], as: UTF8.self)
 
         var out = ""
-        out += style("\(file.name):\(start.line):\(column): ", .bold)
+        out += style("\(redactor.redact(file.name)):\(start.line):\(column): ", .bold)
         out += style("\(diagnostic.severity.rawValue):", diagnostic.severity == .error ? .red : diagnostic.severity == .warning ? .yellow : .cyan)
         out += style(" \(diagnostic.message.replacingTabs())", .bold) + "\n"
 
@@ -105,7 +105,9 @@ public struct DiagnosticPrinter: Sendable {
 
     /// A message about a file as a whole, with no line to show: `FILE: error: message`.
     public func render(fileError message: String, file: String, severity: Diagnostic.Severity = .error) -> String {
+        // The name too: a path is an argument, and a token pasted into one is still a token.
         let message = redactor.redact(message)
+        let file = redactor.redact(file)
         return style("\(file): ", .bold) + style("\(severity.rawValue):", severity == .error ? .red : .yellow) + style(" \(message)", .bold) + "\n"
     }
 

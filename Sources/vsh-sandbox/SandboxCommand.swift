@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import VerifyAPI
 import VshSyntax
+import VshSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -44,15 +45,28 @@ struct SandboxCommand: AsyncParsableCommand {
             }
         } catch let error as CommandError {
             // A server that cannot start is 3; a state file that cannot be read is 1.
-            writeLine(DiagnosticPrinter().render(error, program: "vsh sandbox"), to: 2)
+            writeLine(DiagnosticPrinter(redactor: argumentSecrets()).render(error, program: "vsh sandbox"), to: 2)
             terminate(error.status.rawValue)
         } catch {
             if exitCode(for: error) == .validationFailure {
-                printError(fullMessage(for: error))
+                printError(argumentSecrets().redact(fullMessage(for: error)))
                 terminate(1)
             }
             exit(withError: error)
         }
+    }
+
+    /// The secrets an error may quote: the `--token` given (an error echoes the arguments
+    /// it refuses, and a token pasted into the wrong one is still a token) and the
+    /// environment's `PLIVO_AUTH_TOKEN`.
+    static func argumentSecrets() -> Redactor {
+        var redactor = Redactor(environment: ProcessEnvironment.current())
+        let arguments = CommandLine.arguments
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--token", index + 1 < arguments.count { redactor.add(arguments[index + 1]) }
+            if argument.hasPrefix("--token=") { redactor.add(String(argument.dropFirst("--token=".count))) }
+        }
+        return redactor
     }
 
     static func printError(_ text: String) {

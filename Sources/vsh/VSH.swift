@@ -30,17 +30,20 @@ struct VSH: ParsableCommand {
     )
 
     /// Like ArgumentParser's `main()`, but usage errors exit 1 (SPEC section 2), not 64, and
-    /// vsh's own errors are rendered by the one diagnostics printer.
+    /// vsh's own errors are rendered by the one diagnostics printer. Both go through the
+    /// environment's token: an error quotes arguments and file lines, which may hold it.
     static func main() {
+        let redactor = Redactor(environment: ProcessEnvironment.current())
+        let console = Console.standard(noColorFlag: true, environment: [:])
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as CommandError {
-            Console.standard(noColorFlag: true, environment: [:]).err(DiagnosticPrinter().render(error))
+            console.err(DiagnosticPrinter(redactor: redactor).render(error))
             processExit(error.status.rawValue)
         } catch {
             if exitCode(for: error) == .validationFailure {
-                Console.standard(noColorFlag: true, environment: [:]).err(fullMessage(for: error) + "\n")
+                console.err(redactor.redact(fullMessage(for: error)) + "\n")
                 processExit(ExitStatus.usage.rawValue)
             }
             exit(withError: error)

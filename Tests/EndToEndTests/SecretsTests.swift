@@ -44,6 +44,40 @@ import VshTestSupport
         #expect(Self.leaks([("stdout", outcome.stdout), ("stderr", outcome.stderr), ("junit", junit), ("json", json)]).isEmpty)
     }
 
+    /// A token pasted into any argument: every error vsh prints about the command line
+    /// (its own, and swift-argument-parser's, which quote the argument) goes through the
+    /// environment's token, as do the lines of a `--vars-file` it shows.
+    @Test(arguments: [
+        ["run", "--jobs", token, "x.vsh"],
+        ["run", "--transport", token, "x.vsh"],
+        ["run", "--shard", token, "x.vsh"],
+        ["run", "/nonexistent/\(token).vsh"],
+        ["run", "--var", token, "x.vsh"],
+        ["check", "--vars-file", "vars.env", "x.vsh"],
+        ["check", "--vars-file", "/nonexistent/\(token)", "x.vsh"],
+        ["cassette", "show", "/nonexistent/\(token).har"],
+        ["--transport", "replay", "--cassette", token],
+        ["run", "--transport", "live", "--base-url", "http://\(token)/x y", "x.vsh"],
+        ["sandbox", "serve", "--port", token],
+    ])
+    func aTokenInAnyArgumentIsNeverEchoed(_ arguments: [String]) throws {
+        let dir = try VshProcess.temporaryDirectory()
+        try dir.write("x.vsh", "print 1\n")
+        try dir.write("vars.env", "token \(Self.token)\n")
+        let outcome = try VshProcess.run(arguments, in: dir, environment: Self.environment())
+        #expect(outcome.status != 0)
+        #expect(!outcome.stderr.isEmpty)
+        #expect(Self.leaks([("stdout", outcome.stdout), ("stderr", outcome.stderr)]).isEmpty, "stderr: \(outcome.stderr)")
+    }
+
+    @Test func aTokenGivenToTheSandboxServerIsNeverEchoed() throws {
+        let secret = "Zz9Yy8Xx7Ww6Vv5Uu4"
+        let outcome = try VshProcess.run(["sandbox", "serve", "--token", secret, "--port", secret, "--max-deliveries", secret])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("[redacted]"))
+        #expect(!outcome.stderr.contains(secret), "stderr: \(outcome.stderr)")
+    }
+
     @Test(arguments: ["session get $PLIVO_AUTH_TOKEN", "session use $PLIVO_AUTH_TOKEN"])
     func aTokenForASessionIsNamed(_ line: String) throws {
         let dir = try VshProcess.temporaryDirectory()

@@ -1,4 +1,5 @@
 import Testing
+import VerifyAPI
 import VshSyntax
 
 @Suite struct DiagnosticPrinterTests {
@@ -17,6 +18,19 @@ import VshSyntax
                    = hint: did you mean `status`?
 
                 """)
+    }
+
+    /// Everything the printer writes goes through its redactor: the file name (a path is an
+    /// argument a token can be pasted into), the message, the quoted line.
+    @Test func aSecretIsRedactedInTheFileNameToo() {
+        let secret = "Kx7pQ2mZ9wLs4vNb8tRc"
+        let printer = DiagnosticPrinter(redactor: Redactor([secret]))
+        let error = CommandError("no such cassette: \(secret)", file: "/tmp/\(secret).har")
+        #expect(printer.render(error) == "/tmp/[redacted].har: error: no such cassette: [redacted]\n")
+        let file = SourceFile(name: "\(secret).vsh", text: "print \"\(secret)\" +\n")
+        let text = printer.render(Diagnostic("bad", at: SourceLocation(offset: 0, line: 1, column: 1)..<SourceLocation(offset: 5, line: 1, column: 6)), in: file)
+        #expect(text.hasPrefix("[redacted].vsh:1:1: error: bad\n"))
+        #expect(!text.contains(secret))
     }
 
     @Test func withoutAHint() throws {
