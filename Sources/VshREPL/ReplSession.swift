@@ -277,10 +277,7 @@ public final class ReplSession {
                 }
                 transport = RecordTransport(recordingThrough: try configuration.makeTransport(.live), redaction: redaction)
             case .replay(let path):
-                switch CassetteStore.load(path, for: .replay) {
-                case .success(let cassette): transport = ReplayTransport(cassette: cassette, cassetteName: path, redaction: redaction)
-                case .failure(let error): throw error
-                }
+                transport = ReplayTransport(cassette: try CassetteStore.load(path, for: .replay).get(), cassetteName: path, redaction: redaction)
             }
         } catch {
             console.err(printer.render(error))

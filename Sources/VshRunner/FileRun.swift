@@ -11,28 +11,24 @@ extension ScriptRunner {
         let clock = ContinuousClock()
         let start = clock.now
         var result = FileResult(input: input, status: .success, duration: .zero)
-        let file: SourceFile
-        switch ScriptFinder.read(input) {
-        case .success(let bytes): file = SourceFile(name: input.name, bytes: bytes)
-        case .failure(let failure):
-            let error = failure.error(file: input.name, reading: "a script")
+        let checked: CheckedScript
+        switch CheckedScript.read(input, predefined: Set(configuration.variables.keys).union(configuration.environment.keys)) {
+        case .success(let read): checked = read
+        case .failure(let error):
             console.err(printer.render(error))
             result.fail(error, of: input)
             return result
         }
-        let (script, parseErrors) = Parser.parse(file)
-        let redaction = redaction(for: file)
+        let (file, script, problems) = (checked.file, checked.script, checked.problems)
+        let redaction = SharedRedactor(checked.secrets(environment: configuration.environment))
         var printer = printer
         printer.redactor = redaction.current
-        let predefined = Set(configuration.variables.keys).union(configuration.environment.keys)
-        let problems = parseErrors + Checker.check(script, predefined: predefined)
         guard problems.isEmpty else {
-            let sorted = problems.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
-            console.err(printer.render(sorted, in: file))
-            let first = printer.redactor.redact(sorted[0])
+            console.err(printer.render(problems, in: file))
+            let first = printer.redactor.redact(problems[0])
             result.failureInfo = FileFailure(
                 kind: .malformed, line: first.range.lowerBound.line, column: first.range.lowerBound.column,
-                message: first.message + (sorted.count > 1 ? " (and \(sorted.count - 1) more)" : ""), details: first.details)
+                message: first.message + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""), details: first.details)
             result.status = .malformedInput
             result.failure = problems.count == 1 ? "1 error" : "\(problems.count) errors"
             result.duration = clock.now - start

@@ -21,28 +21,22 @@ public struct ScriptChecker: Sendable {
         var worst = ExitStatus.success
         let predefined = Set(variables.keys).union(environment.keys)
         for input in inputs {
-            var redactor = Redactor(environment: environment)
-            var printer = DiagnosticPrinter(color: console.color, redactor: redactor)
-            let bytes: [UInt8]
-            switch ScriptFinder.read(input) {
-            case .success(let read): bytes = read
-            case .failure(let failure):
-                let error = failure.error(file: input.name, reading: "a script")
+            var printer = DiagnosticPrinter(color: console.color, redactor: Redactor(environment: environment))
+            let checked: CheckedScript
+            switch CheckedScript.read(input, predefined: predefined) {
+            case .success(let read): checked = read
+            case .failure(let error):
                 console.err(printer.render(error))
                 worst = max(worst, error.status)
                 continue
             }
-            let file = SourceFile(name: input.name, bytes: bytes)
-            let (script, parseErrors) = Parser.parse(file)
-            let problems = (parseErrors + Checker.check(script, predefined: predefined)).sorted { $0.range.lowerBound < $1.range.lowerBound }
+            let problems = checked.problems
             guard !problems.isEmpty else {
                 console.out("\(console.styled("✓", .green)) \(input.name)\n")
                 continue
             }
-            // The quoted lines may hold a literal token of an `auth` line.
-            redactor.learnTokens(fromScript: String(decoding: file.bytes, as: UTF8.self))
-            printer.redactor = redactor
-            console.err(printer.render(problems, in: file))
+            printer.redactor = checked.secrets(environment: environment)
+            console.err(printer.render(problems, in: checked.file))
             worst = max(worst, .malformedInput)
             console.out("\(console.styled("✗", .red)) \(input.name) (\(problems.count == 1 ? "1 error" : "\(problems.count) errors"))\n")
         }

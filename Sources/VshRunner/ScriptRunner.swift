@@ -16,14 +16,6 @@ public struct ScriptRunner: Sendable {
 
     var printer: DiagnosticPrinter { DiagnosticPrinter(color: console.color, redactor: Redactor(environment: configuration.environment)) }
 
-    /// The secrets of one file before it runs: the environment's token and the literal
-    /// tokens of its `auth` lines.
-    func redaction(for file: SourceFile) -> SharedRedactor {
-        var redactor = Redactor(environment: configuration.environment)
-        redactor.learnTokens(fromScript: String(decoding: file.bytes, as: UTF8.self))
-        return SharedRedactor(redactor)
-    }
-
     /// Runs every input (`jobs` at a time), prints each file's output grouped and in input
     /// order, a summary, and the reports. Returns the process exit status.
     public func run(_ inputs: [ScriptInput]) async -> ExitStatus {

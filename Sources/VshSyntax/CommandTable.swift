@@ -32,9 +32,9 @@ public struct CommandSpec: Sendable {
     /// The subcommand called `name`.
     public func subcommand(_ name: String) -> CommandSpec? { subcommands.first { $0.name == name } }
 
-    /// `create, get, list or use`.
-    public var subcommandList: String {
-        let names = subcommands.map(\.name)
+    /// `create, get, list or use`; qualified: `session create, session get, session list or session use`.
+    public func subcommandList(qualified: Bool = false) -> String {
+        let names = subcommands.map { qualified ? "\(name) \($0.name)" : $0.name }
         return names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.joined()
     }
 }

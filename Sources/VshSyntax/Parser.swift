@@ -239,13 +239,12 @@ public struct Parser {
 
     private mutating func parseSession(_ keyword: SourceRange) throws(Diagnostic) -> Statement {
         let session = CommandTable.session
-        let every = session.subcommands.map { "session \($0.name)" }
-        let everyText = every.dropLast().joined(separator: ", ") + " or " + every.last!
+        let everyText = session.subcommandList(qualified: true)
         let token = next(.argument)
         guard case .word(let sub) = token.kind else {
             switch token.kind {
             case .newline, .end:
-                throw Diagnostic("`session` needs a subcommand: \(session.subcommandList)", at: keyword, hint: session.examples[0])
+                throw Diagnostic("`session` needs a subcommand: \(session.subcommandList())", at: keyword, hint: session.examples[0])
             default:
                 throw Diagnostic("expected a subcommand of `session`, found \(describe(token))", at: token.range, hint: everyText)
             }

@@ -14,20 +14,18 @@ public enum CassetteStore {
     /// A cassette's bytes, at most ``FileSystem/Limit/cassette`` of them. `missing` says what
     /// to do about a cassette that does not exist (`record it once: …`).
     public static func bytes(of path: String, missing hint: String? = nil) -> Result<[UInt8], CommandError> {
-        switch FileSystem.read(path, limit: FileSystem.Limit.cassette) {
-        case .success(let bytes): return .success(bytes)
-        case .failure(.missing): return .failure(CommandError("no such cassette" + (hint.map { " (\($0))" } ?? ""), file: path))
-        case .failure(let error): return .failure(error.error(file: path, reading: "a cassette"))
-        }
+        FileSystem.read(path, limit: FileSystem.Limit.cassette).mapError { error(of: $0, path: path, missing: hint) }
     }
 
     /// The cassette at `path`, decoded; a missing file is exit 1, one that is no cassette exit 2.
     public static func load(_ path: String, for purpose: Purpose, missing hint: String? = nil) -> Result<Cassette, CommandError> {
         let bytes: [UInt8]
-        switch Self.bytes(of: path, missing: hint) {
+        switch FileSystem.read(path, limit: FileSystem.Limit.cassette) {
         case .success(let read): bytes = read
-        case .failure(var error):
-            if error.status == .malformedInput { error.message = "not a cassette vsh can \(purpose.rawValue): " + error.message }
+        case .failure(let failure):
+            var error = error(of: failure, path: path, missing: hint)
+            // Too large is about its content: it cannot be a cassette vsh replays.
+            if case .tooLarge = failure { error.message = "not a cassette vsh can \(purpose.rawValue): " + error.message }
             return .failure(error)
         }
         do {
@@ -35,6 +33,11 @@ public enum CassetteStore {
         } catch {
             return .failure(CommandError("not a cassette vsh can \(purpose.rawValue): \(error.message)", file: path, status: .malformedInput))
         }
+    }
+
+    private static func error(of failure: FileSystem.ReadFailure, path: String, missing hint: String?) -> CommandError {
+        if case .missing = failure { return CommandError("no such cassette" + (hint.map { " (\($0))" } ?? ""), file: path) }
+        return failure.error(file: path, reading: "a cassette")
     }
 
     /// Recording again sends real requests, and paid messages: an existing cassette is

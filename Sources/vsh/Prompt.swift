@@ -12,9 +12,7 @@ extension Shell {
         }
         let environment = ProcessEnvironment.current()
         let console = Console.standard(noColorFlag: color.noColor, environment: environment)
-        for warning in transport.promptWarnings {
-            console.err(DiagnosticPrinter(color: console.color).render(fileError: warning, file: "vsh", severity: .warning))
-        }
+        TransportOptions.print(transport.promptWarnings, on: console)
         let resolved = try variables.resolve(environment: environment)
         let start: TransportRequest
         switch transport.transport {

@@ -19,8 +19,7 @@ struct ScriptRun {
         try runner?.validate(inputs: inputs)
         let environment = ProcessEnvironment.current()
         let console = Console.standard(noColorFlag: color.noColor, environment: environment)
-        let printer = DiagnosticPrinter(color: console.color)
-        for warning in transport.noEffectWarnings { console.err(printer.render(fileError: warning, file: "vsh", severity: .warning)) }
+        TransportOptions.print(transport.noEffectWarnings, on: console)
         let resolved = try variables.resolve(environment: environment)
         let inputs = runner?.shardValue.map { $0.select(inputs) } ?? inputs
         let transports = Transports(options: transport, environment: environment)

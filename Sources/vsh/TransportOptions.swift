@@ -1,6 +1,7 @@
 import ArgumentParser
 import VshRunner
 import VshSyntax
+import VshSystem
 
 /// The transports of SPEC section 4.
 enum TransportChoice: String, ExpressibleByArgument, CaseIterable {
@@ -58,6 +59,12 @@ struct TransportOptions: ParsableArguments {
         flags.filter { $0.given && !$0.readBy.contains(transport) && readLater.isDisjoint(with: $0.readBy) }.map { flag in
             "\(flag.flag) has no effect on --transport \(transport.rawValue) (it applies to \(flag.readBy.map(\.rawValue).joined(separator: " and ")))"
         }
+    }
+
+    /// Prints `warnings` on standard error, a line each, as the one printer shows a warning.
+    static func print(_ warnings: [String], on console: Console) {
+        let printer = DiagnosticPrinter(color: console.color)
+        for warning in warnings { console.err(printer.render(fileError: warning, file: "vsh", severity: .warning)) }
     }
 
     /// The cassette flags fit the inputs: one `--cassette` names one cassette, and a script

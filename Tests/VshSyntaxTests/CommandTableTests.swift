@@ -30,7 +30,7 @@ import VshSyntax
 
     @Test func aSubcommandsUsageIsInItsCommandsUsage() {
         let session = CommandTable.session
-        #expect(session.subcommandList == "create, get, list or use")
+        #expect(session.subcommandList() == "create, get, list or use")
         for subcommand in session.subcommands { #expect(session.usage.contains(subcommand.usage)) }
         let (_, diagnostics) = Parser.parse(SourceFile(name: "x.vsh", text: "session lst\n"))
         #expect(diagnostics.first?.hint == "did you mean `session list`?")
