@@ -53,6 +53,8 @@ public final class ReplSession {
     private var recording: (transport: RecordTransport, path: String)?
     private(set) var saved = SavedScript()
     private var continued: [String] = []
+    /// The lines of a block typed so far, up to its closing `}`.
+    private var block: [String] = []
     private var historyProblemShown = false
     /// The session's secrets, shared by every interpreter it makes (a `transport` switch
     /// keeps them), the printer, history, `save` and recordings.
@@ -73,7 +75,7 @@ public final class ReplSession {
 
     /// `vsh sandbox 8e71…> `: the transport, and the current session's first characters.
     public var prompt: String {
-        if !continued.isEmpty { return "  …> " }
+        if !continued.isEmpty || !block.isEmpty { return "  …> " }
         guard let session = interpreter.currentSession else { return "vsh \(transportName)> " }
         return "vsh \(transportName) \(session.prefix(4))…> "
     }
@@ -90,8 +92,9 @@ public final class ReplSession {
         while true {
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
-                if !continued.isEmpty {
+                if !continued.isEmpty || !block.isEmpty {
                     continued = []
+                    block = []
                     console.out("\n")
                     continue
                 }
@@ -99,6 +102,7 @@ public final class ReplSession {
                 return finish()
             case .interrupted:
                 continued = []
+                block = []
             case .line(let text):
                 if handle(text) == false { return finish() }
             }
@@ -113,8 +117,19 @@ public final class ReplSession {
             return true
         }
         // As in a shell: the backslash and the line break vanish (`recipient=+1… \` then `channel=sms`).
-        let line = (continued + [typed]).joined()
+        let joined = (continued + [typed]).joined()
         continued = []
+        // A block goes on over several lines, with the continuation prompt, up to its `}`.
+        if !block.isEmpty || Parser.openBlocks(in: joined) > 0 {
+            block.append(joined)
+            remember(joined)
+            guard Parser.openBlocks(in: block.joined(separator: "\n")) <= 0 else { return true }
+            let text = block.joined(separator: "\n")
+            block = []
+            runLanguage(text)
+            return true
+        }
+        let line = joined
         guard line.contains(where: { $0 != " " && $0 != "\t" }) else { return true }
         // A token typed into an `auth` line is a secret from now on, in this line's own errors too.
         redaction.update { $0.learnTokens(fromScript: line) }
@@ -133,12 +148,17 @@ public final class ReplSession {
 
     private func runLanguage(_ line: String) {
         let file = SourceFile(name: "<prompt>", text: line)
-        let (script, parseErrors) = Parser.parse(file)
+        let (parsed, parseErrors) = Parser.parse(file)
+        // Includes from the current folder.
+        var (script, findings) = (parsed, [Diagnostic]())
+        if IncludeLoader.hasIncludes(parsed.statements) {
+            let reader = IncludeReader()
+            (script, findings) = IncludeLoader.load(parsed, file: file, identity: nil, read: reader.read)
+        }
         // The same checks as a script's, knowing what earlier lines defined and sent.
-        var checker = Checker(predefined: interpreter.predefinedNames, hasRequest: interpreter.lastResponse != nil)
-        var findings: [Diagnostic] = []
+        var checker = Checker(predefined: interpreter.predefinedNames, hasRequest: interpreter.lastResponse != nil, fileName: file.name)
         for statement in script.statements { checker.check(statement, into: &findings) }
-        let problems = (parseErrors + findings).sorted { $0.range.lowerBound < $1.range.lowerBound }
+        let problems = (parseErrors + findings).sorted { $0.sortKey < $1.sortKey }
         guard problems.isEmpty else {
             console.err(printer.render(problems, in: file))
             return
@@ -160,7 +180,7 @@ public final class ReplSession {
                 console.err(printer.render(failure.diagnostic, in: file))
                 return
             }
-            let bytes = file.bytes[statement.range.lowerBound.offset..<statement.range.upperBound.offset]
+            let bytes = file.bytes[statement.extent.lowerBound.offset..<statement.extent.upperBound.offset]
             saved.append(statement, text: String(decoding: bytes, as: UTF8.self), status: interpreter.lastResponse?.status, redactor: redaction.current)
         }
     }
@@ -215,6 +235,8 @@ public final class ReplSession {
                 console.out(console.styled("slept \(DurationText.format(duration))", .dim) + "\n")
             case .faulted(let id, _):
                 console.out(console.styled(id.map { "armed fault \($0)" } ?? "cleared the faults", .dim) + "\n")
+            case .polled(let attempts, let waited, _):
+                console.out(console.styled("poll held after \(attempts) attempt\(attempts == 1 ? "" : "s") (waited \(DurationText.format(waited)))", .dim) + "\n")
             case .sessionChanged:
                 break
             }

@@ -30,7 +30,9 @@ public struct SavedScript: Sendable {
         } else {
             scrubbed = Self.referencingToken(text, redactor: redactor)
         }
-        entries.append(Entry(text: scrubbed, statement: statement, status: statement.sendsRequest ? status : nil))
+        // A block's or an include's requests are many: no single status to assert after it.
+        let single = statement.sendsRequest && statement.blocks.isEmpty && { if case .include = statement.command { false } else { true } }()
+        entries.append(Entry(text: scrubbed, statement: statement, status: single ? status : nil))
     }
 
     /// The script, with a header naming where it came from.

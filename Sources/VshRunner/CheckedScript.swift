@@ -17,17 +17,43 @@ struct CheckedScript {
             return .failure(failure.error(file: input.name, reading: "a script"))
         case .success(let bytes):
             let file = SourceFile(name: input.name, bytes: bytes)
-            let (script, parseErrors) = Parser.parse(file)
-            let problems = (parseErrors + Checker.check(script, predefined: predefined)).sorted { $0.range.lowerBound < $1.range.lowerBound }
+            let (parsed, parseErrors) = Parser.parse(file)
+            let (script, includeErrors) = CheckedScript.loadIncludes(parsed, file: file, identity: input.path.flatMap(IncludeReader.identity(of:)))
+            let checkErrors = Checker.check(script, predefined: predefined, fileName: file.name)
+            let problems = (parseErrors + includeErrors + checkErrors).sorted { $0.sortKey < $1.sortKey }
             return .success(CheckedScript(file: file, script: script, problems: problems))
         }
     }
 
+    /// The script with the files it includes read into it (from disk, relative to `file`).
+    static func loadIncludes(_ script: Script, file: SourceFile, identity: String?) -> (Script, [Diagnostic]) {
+        guard IncludeLoader.hasIncludes(script.statements) else { return (script, []) }
+        let reader = IncludeReader()
+        return IncludeLoader.load(script, file: file, identity: identity, read: reader.read)
+    }
+
+    /// The files the script includes, once each, in the order they are first included.
+    var includedFiles: [SourceFile] {
+        var seen: Set<String> = []
+        var out: [SourceFile] = []
+        func walk(_ statements: [Statement]) {
+            for statement in statements {
+                if case .include(let include) = statement.command, let unit = include.unit, seen.insert(unit.file.name).inserted {
+                    out.append(unit.file)
+                    walk(unit.script.statements)
+                }
+                for block in statement.blocks { walk(block.statements) }
+            }
+        }
+        walk(script.statements)
+        return out
+    }
+
     /// The secrets of the file before it runs: the environment's token and the literal
-    /// tokens of its `auth` lines (which its diagnostics may quote).
+    /// tokens of its `auth` lines and of the files it includes (which diagnostics may quote).
     func secrets(environment: [String: String]) -> Redactor {
         var redactor = Redactor(environment: environment)
-        redactor.learnTokens(fromScript: String(decoding: file.bytes, as: UTF8.self))
+        for source in [file] + includedFiles { redactor.learnTokens(fromScript: String(decoding: source.bytes, as: UTF8.self)) }
         return redactor
     }
 }

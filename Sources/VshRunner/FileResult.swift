@@ -12,8 +12,11 @@ public struct FileResult: Sendable {
     public var failure: String?
     /// `recorded 4 exchanges in examples/a.har`, printed after the result line.
     public var notes: [String] = []
-    /// The requests and assertions, in order, for the reports.
+    /// The requests and assertions, in order, for the reports (the first
+    /// ``Counter/maxSteps`` that passed, and every one that failed).
     public var steps: [Step] = []
+    /// Steps that passed beyond ``Counter/maxSteps``: counted, not kept.
+    public var omittedSteps = 0
     /// Why it failed, for the reports.
     public var failureInfo: FileFailure?
     /// Not started: an earlier file failed and `--fail-fast` was given.
@@ -44,6 +47,20 @@ public struct Step: Sendable, Equatable {
     /// Why it failed, with the details lines (expected / actual).
     public var message: String?
     public var details: [String] = []
+    /// The included file the statement is in; nil when it is the file's own.
+    public var file: String?
+    /// The iteration (from 1) of each loop it ran in, outermost first.
+    public var iterations: [Int] = []
+
+    /// `line 12`, `line 12, iteration 3`, `flows/signup.vsh line 4, iteration 2.3`: how the
+    /// reports name the step.
+    public var place: String { Step.place(file: file, line: line, iterations: iterations) }
+
+    static func place(file: String?, line: Int, iterations: [Int]) -> String {
+        var out = (file.map { "\($0) " } ?? "") + "line \(line)"
+        if !iterations.isEmpty { out += ", iteration " + iterations.map(String.init).joined(separator: ".") }
+        return out
+    }
 }
 
 /// Why a file failed, for the reports.
@@ -58,6 +75,10 @@ public struct FileFailure: Sendable, Equatable {
     public var column: Int?
     public var message: String
     public var details: [String] = []
+    /// The included file `line` is in; nil when it is the file's own.
+    public var file: String?
+    /// The iteration (from 1) of each loop the failure happened in, outermost first.
+    public var iterations: [Int] = []
 }
 
 extension FileFailure.Kind {

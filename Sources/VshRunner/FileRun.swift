@@ -28,7 +28,8 @@ extension ScriptRunner {
             let first = printer.redactor.redact(problems[0])
             result.failureInfo = FileFailure(
                 kind: .malformed, line: first.range.lowerBound.line, column: first.range.lowerBound.column,
-                message: first.message + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""), details: first.details)
+                message: first.message + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""), details: first.details,
+                file: first.source?.file.name)
             result.status = .malformedInput
             result.failure = problems.count == 1 ? "1 error" : "\(problems.count) errors"
             result.duration = clock.now - start
@@ -52,6 +53,7 @@ extension ScriptRunner {
             options: .init(environment: configuration.environment, variables: configuration.variables),
             redaction: redaction,
             events: events.handle)
+        interpreter.scriptName = input.name
         do {
             try await interpreter.run(script)
         } catch let failure {
@@ -59,17 +61,21 @@ extension ScriptRunner {
             let error = RunFailure(failure.kind, printer.redactor.redact(failure.diagnostic))
             console.err(printer.render(error.diagnostic, in: file))
             result.status = error.status
-            result.failure = "line \(error.diagnostic.range.lowerBound.line): \(error.kind == .assertion ? "assertion failed" : "runtime failure")"
             let at = error.diagnostic.range.lowerBound
+            let inFile = error.diagnostic.source.map { "\($0.file.name) " } ?? ""
+            result.failure = "\(inFile)line \(at.line): \(error.kind == .assertion ? "assertion failed" : "runtime failure")"
             result.failureInfo = FileFailure(
                 kind: error.kind == .assertion ? .assertion : .runtime, line: at.line, column: at.column,
-                message: error.diagnostic.message, details: error.diagnostic.details)
+                message: error.diagnostic.message, details: error.diagnostic.details, file: error.diagnostic.source?.file.name,
+                iterations: error.iterations)
             if error.kind == .assertion {
+                let source = error.diagnostic.source?.file ?? file
                 counter.steps.append(
                     Step(
                         kind: .assertion, line: at.line, column: at.column,
-                        text: printer.redactor.redact(sourceLine: file.lineText(at.line).trimmingSpaces),
-                        outcome: .failed, duration: .zero, message: error.diagnostic.message, details: error.diagnostic.details))
+                        text: printer.redactor.redact(sourceLine: source.lineText(at.line).trimmingSpaces),
+                        outcome: .failed, duration: .zero, message: error.diagnostic.message, details: error.diagnostic.details,
+                        file: error.diagnostic.source?.file.name, iterations: error.iterations))
             }
         }
         // Secrets learned late (an `auth` near the end) are kept out of earlier steps too.
@@ -87,6 +93,7 @@ extension ScriptRunner {
             result.failureInfo = info
         }
         finishCassette(transport, input: input, result: &result)
+        result.omittedSteps = counter.omitted
         result.requests = counter.requests
         result.assertions = counter.assertions
         result.duration = clock.now - start
@@ -94,12 +101,21 @@ extension ScriptRunner {
     }
 }
 
-/// Counts what a run did, for its result line.
+/// Counts what a run did, for its result line, and keeps its steps for the reports.
 final class Counter: @unchecked Sendable {
     // Only touched from the one task that runs the file.
     var requests = 0
     var assertions = 0
     var steps: [Step] = []
+    var omitted = 0
+
+    /// The most passed steps a file's report keeps: a loop of a million iterations makes a
+    /// report of the first ones and a count, not two million entries.
+    static let maxSteps = 10_000
+
+    func keep(_ step: Step) {
+        if steps.count < Counter.maxSteps { steps.append(step) } else { omitted += 1 }
+    }
 }
 
 extension String {

@@ -21,13 +21,14 @@ public enum RunReport {
                 case .error:
                     body = "<error message=\"\(attribute(step.message ?? "error"))\" type=\"runtime\">\(text(failureText(result, step)))</error>"
                 }
-                cases.append(("line \(step.line): \(step.text)", step.line, step.duration, body, step.outcome == .failed, step.outcome == .error, false))
+                cases.append(("\(step.place): \(step.text)", step.file == nil ? step.line : nil, step.duration, body, step.outcome == .failed, step.outcome == .error, false))
             }
             if let failure = result.failureInfo, failure.kind != .assertion {
                 let location = failure.line.map { ":\($0)" + (failure.column.map { ":\($0)" } ?? "") } ?? ""
-                let message = "\(result.input.name)\(location): \(failure.message)" + failure.details.map { "\n  \($0)" }.joined()
-                let name = failure.line.map { "line \($0): \(failure.kind.rawValue) failure" } ?? "\(failure.kind.rawValue) failure"
-                cases.append((name, failure.line, .zero, "<error message=\"\(attribute(failure.message))\" type=\"\(failure.kind.rawValue)\">\(text(message))</error>", false, true, false))
+                let message = "\(failure.file ?? result.input.name)\(location): \(failure.message)" + failure.details.map { "\n  \($0)" }.joined()
+                let name = failure.line.map { Step.place(file: failure.file, line: $0, iterations: failure.iterations) + ": \(failure.kind.rawValue) failure" }
+                    ?? "\(failure.kind.rawValue) failure"
+                cases.append((name, failure.file == nil ? failure.line : nil, .zero, "<error message=\"\(attribute(failure.message))\" type=\"\(failure.kind.rawValue)\">\(text(message))</error>", false, true, false))
             }
             if result.notRun {
                 cases.append(("not run (--fail-fast)", nil, .zero, "<skipped message=\"not run: an earlier file failed and --fail-fast was given\"/>", false, false, true))
@@ -58,7 +59,7 @@ public enum RunReport {
     }
 
     static func failureText(_ result: FileResult, _ step: Step) -> String {
-        "\(result.input.name):\(step.line):\(step.column): \(step.message ?? "failed")" + step.details.map { "\n  \($0)" }.joined()
+        "\(step.file ?? result.input.name):\(step.line):\(step.column): \(step.message ?? "failed")" + step.details.map { "\n  \($0)" }.joined()
     }
 
     /// Seconds with millisecond precision: `0.012`.
@@ -107,19 +108,23 @@ public enum RunReport {
                     "kind": .string(failure.kind.rawValue), "line": failure.line.map { .number(Double($0)) } ?? .null,
                     "column": failure.column.map { .number(Double($0)) } ?? .null, "message": .string(failure.message),
                     "details": .array(failure.details.map(JSONValue.string)),
+                    "file": failure.file.map(JSONValue.string) ?? .null,
+                    "iteration": .array(failure.iterations.map { .number(Double($0)) }),
                 ]))
             }
             let status = result.notRun ? "not_run" : result.status == .success ? "passed" : "failed"
             return .object([
                 "file": .string(result.input.name), "status": .string(status), "exit_code": .number(Double(result.status.rawValue)),
                 "duration_ms": .number(milliseconds(result.duration)), "requests": .number(Double(result.requests)),
-                "assertions": .number(Double(result.assertions)),
+                "assertions": .number(Double(result.assertions)), "steps_omitted": .number(Double(result.omittedSteps)),
                 "steps": .array(result.steps.map { step in
                     var pairs: [(key: String, value: JSONValue)] = [
                         ("kind", .string(step.kind.rawValue)), ("line", .number(Double(step.line))), ("column", .number(Double(step.column))),
                         ("text", .string(step.text)), ("outcome", .string(step.outcome.rawValue)), ("duration_ms", .number(milliseconds(step.duration))),
                     ]
                     if let status = step.status { pairs.append(("status", .number(Double(status)))) }
+                    if let file = step.file { pairs.append(("file", .string(file))) }
+                    if !step.iterations.isEmpty { pairs.append(("iteration", .array(step.iterations.map { .number(Double($0)) }))) }
                     if let message = step.message { pairs.append(("message", .string(message))) }
                     if !step.details.isEmpty { pairs.append(("details", .array(step.details.map(JSONValue.string)))) }
                     return .object(pairs)

@@ -26,7 +26,7 @@ public final class Interpreter {
 
     public let transport: any Transport
     public let options: Options
-    private let events: (RunEvent) -> Void
+    let events: (RunEvent) -> Void
 
     /// Script variables: `--var` values and `let` results.
     public private(set) var variables: [String: JSONValue]
@@ -41,6 +41,12 @@ public final class Interpreter {
     public var secrets: Set<String> { redaction.current.secrets }
     /// The redaction rule with the secrets known so far.
     public var redactor: Redactor { redaction.current }
+    /// What diagnostics call the script run (for the include lines of a failure's chain).
+    public var scriptName = ""
+    /// The included file running, when it is not the script itself.
+    var includedFile: SourceFile?
+    /// The iterations of the loops running, outermost first.
+    var iterations: [Int] = []
     private var recipients: [String: String] = [:]
     private var codes: [String: String] = [:]
 
@@ -70,6 +76,11 @@ public final class Interpreter {
         }
     }
 
+    /// Sets a script variable (a `for` loop's, an include's parameter).
+    func setVariable(_ name: String, _ value: JSONValue) {
+        variables[name] = value
+    }
+
     /// Names a script may read without defining them: `--var` values and the environment.
     public var predefinedNames: Set<String> {
         Set(options.variables.keys).union(options.environment.keys).union(variables.keys)
@@ -77,15 +88,27 @@ public final class Interpreter {
 
     /// Runs a whole script; stops at the first failure.
     public func run(_ script: Script) async throws(RunFailure) {
-        for (index, statement) in script.statements.enumerated() {
-            let next = index + 1 < script.statements.count ? script.statements[index + 1] : nil
-            try await execute(statement, next: next)
-        }
+        try await run(script.statements, lastExpects: false)
     }
 
     /// Runs one statement. `next` is the statement after it, which decides whether
     /// an error answer was expected.
     public func execute(_ statement: Statement, next: Statement?) async throws(RunFailure) {
+        try await perform(statement, expected: Interpreter.expectsStatus(next))
+    }
+
+    /// Runs statements in order. Each request's answer may be an error when the statement
+    /// after it asserts on `status`; for the last one, when `lastExpects` says so (a poll's
+    /// condition that reads `status`).
+    func run(_ statements: [Statement], lastExpects: Bool) async throws(RunFailure) {
+        for index in statements.indices {
+            let expected = index + 1 < statements.count ? Interpreter.expectsStatus(statements[index + 1]) : lastExpects
+            try await perform(statements[index], expected: expected)
+        }
+    }
+
+    /// Runs one statement; `expected`: whether an error answer is expected (not a failure).
+    func perform(_ statement: Statement, expected: Bool) async throws(RunFailure) {
         try Task.checkCancellation(at: statement.range)
         switch statement.command {
         case .auth(let id, let token):
@@ -101,7 +124,7 @@ public final class Interpreter {
                     body.append((parameter.name.name, .string(text)))
                 }
             }
-            let response = try await send(VerifyEndpoint.createSession(try await requireCredentials(statement), parameters: body), statement, next: next)
+            let response = try await send(VerifyEndpoint.createSession(try await requireCredentials(statement), parameters: body), statement, expected: expected)
             if response.isSuccess, let uuid = response.json?["session_uuid"]?.stringValue {
                 currentSession = uuid
                 recipients[uuid] = body.first { $0.key == "recipient" }?.value.stringValue
@@ -109,18 +132,18 @@ public final class Interpreter {
             }
         case .sessionGet(let argument):
             let uuid = if let argument { try await resolveUUID(argument) } else { try requireSession(statement) }
-            _ = try await send(VerifyEndpoint.getSession(try await requireCredentials(statement), uuid: uuid), statement, next: next)
+            _ = try await send(VerifyEndpoint.getSession(try await requireCredentials(statement), uuid: uuid), statement, expected: expected)
         case .sessionList(let parameters):
             var query: [QueryItem] = []
             for parameter in parameters { query.append(QueryItem(parameter.name.name, try await resolve(parameter.value))) }
-            _ = try await send(VerifyEndpoint.listSessions(try await requireCredentials(statement), filters: query), statement, next: next)
+            _ = try await send(VerifyEndpoint.listSessions(try await requireCredentials(statement), filters: query), statement, expected: expected)
         case .sessionUse(let argument):
             currentSession = try await resolveUUID(argument)
             events(.sessionChanged(currentSession))
         case .validate(let argument):
             let uuid = try requireSession(statement)
             let code = try await resolve(argument)
-            _ = try await send(VerifyEndpoint.validateSession(try await requireCredentials(statement), uuid: uuid, otp: code), statement, next: next)
+            _ = try await send(VerifyEndpoint.validateSession(try await requireCredentials(statement), uuid: uuid, otp: code), statement, expected: expected)
         case .assert(let expression):
             let verdict = try await judge(expression)
             guard verdict.holds else {
@@ -128,13 +151,13 @@ public final class Interpreter {
                     .assertion,
                     Diagnostic("assertion failed", at: expression.range, details: ["expected: \(verdict.expected)", "  actual: \(verdict.actual)"]))
             }
-            events(.assertionPassed(statement))
+            events(.assertionPassed(site(statement)))
         case .let(let name, let expression):
             variables[name.name] = try await require(expression)
         case .print(let expression):
             let value = try await require(expression)
             let text: String = if case .string(let s) = value { redact(s) } else { redactor.redact(value).prettyText }
-            events(.printed(text, statement))
+            events(.printed(text, site(statement)))
         case .sleep(let duration, _):
             do {
                 // On a virtual clock (the sandbox's, a served sandbox's) time passes for this account only.
@@ -142,9 +165,24 @@ public final class Interpreter {
             } catch {
                 throw failure(error, statement)
             }
-            events(.slept(duration, statement))
+            events(.slept(duration, site(statement)))
         case .fault(let target, let parameters):
             try await fault(target, parameters, statement)
+        case .repeat(let count, let body):
+            try await runRepeat(count, body, statement)
+        case .forEach(let name, let list, let body):
+            try await runFor(name, list, body, statement)
+        case .poll(let poll, let body):
+            try await runPoll(poll, body, statement)
+        case .if(let branches, let otherwise):
+            for branch in branches {
+                guard try await judge(branch.condition).holds else { continue }
+                try await run(branch.body.statements, lastExpects: false)
+                return
+            }
+            if let otherwise { try await run(otherwise.statements, lastExpects: false) }
+        case .include(let include):
+            try await runInclude(include, statement)
         }
     }
 
@@ -181,7 +219,7 @@ public final class Interpreter {
             throw RunFailure.runtime(
                 "the sandbox refused the fault: \(response.statusLine)\(response.errorText.map { ": \(redact($0))" } ?? "")", at: statement.range)
         }
-        events(.faulted(response.json?["fault"]?["id"]?.stringValue, statement))
+        events(.faulted(response.json?["fault"]?["id"]?.stringValue, site(statement)))
     }
 
     /// `text` as it may be shown: every secret in it `[redacted]` (the rule: ``Redactor``).
@@ -191,7 +229,7 @@ public final class Interpreter {
 
     // MARK: Requests
 
-    private func send(_ built: APIRequest, _ statement: Statement, next: Statement?) async throws(RunFailure) -> APIResponse {
+    private func send(_ built: APIRequest, _ statement: Statement, expected: Bool) async throws(RunFailure) -> APIResponse {
         var request = built
         request.origin = RequestOrigin(line: statement.range.lowerBound.line, column: statement.range.lowerBound.column)
         let clock = ContinuousClock()
@@ -204,8 +242,8 @@ public final class Interpreter {
         }
         lastResponse = response
         let shown = redactor.redact(request)
-        events(.exchange(shown, response, clock.now - start, statement))
-        if options.failOnUnexpectedStatus, !response.isSuccess, !Interpreter.expectsStatus(next) {
+        events(.exchange(shown, response, clock.now - start, site(statement)))
+        if options.failOnUnexpectedStatus, !response.isSuccess, !expected {
             let reason = response.errorText.map { ": \(redact($0))" } ?? ""
             throw RunFailure.runtime(
                 "\(request.method.rawValue) \(shown.path) answered \(response.statusLine)\(reason)", at: statement.range,
@@ -214,13 +252,17 @@ public final class Interpreter {
         return response
     }
 
-    /// Whether `statement` is an `assert` on `status`, which makes an error answer expected.
+    /// Whether `statement` is an `assert` on `status`, or an `if` whose first condition reads
+    /// it, which makes an error answer expected.
     public static func expectsStatus(_ statement: Statement?) -> Bool {
-        guard let statement, case .assert(let expression) = statement.command else { return false }
-        return expression.readsStatus
+        switch statement?.command {
+        case .assert(let expression): expression.readsStatus
+        case .if(let branches, _): branches.first?.condition.readsStatus ?? false
+        default: false
+        }
     }
 
-    private func failure(_ error: TransportError, _ statement: Statement) -> RunFailure {
+    func failure(_ error: TransportError, _ statement: Statement) -> RunFailure {
         RunFailure.runtime(redact(error.message), at: statement.range, details: error.notes.map(redact))
     }
 
@@ -270,7 +312,7 @@ public final class Interpreter {
 
     /// Credentials for a request: the last `auth`, else the environment, else (on transports
     /// that need none) the sandbox's default account.
-    private func requireCredentials(_ statement: Statement) async throws(RunFailure) -> Credentials {
+    func requireCredentials(_ statement: Statement) async throws(RunFailure) -> Credentials {
         if let credentials { return credentials }
         if let id = options.environment["PLIVO_AUTH_ID"], !id.isEmpty {
             try await authenticate(id: nil, token: nil, statement)
@@ -378,6 +420,13 @@ public final class Interpreter {
             } catch {
                 throw RunFailure.runtime(redact(error.message), at: identifier.range, details: error.notes.map(redact))
             }
+        case .transport:
+            return .string(transport.name)
+        case .iteration:
+            guard let current = iterations.last else {
+                throw RunFailure.runtime("`$iteration` is only set inside `repeat`, `for` and `poll`", at: identifier.range)
+            }
+            return .number(Double(current))
         case nil:
             if let value = options.environment[name] { return .string(value) }
             throw RunFailure.runtime("undefined variable `$\(name)`", at: identifier.range)
@@ -406,6 +455,11 @@ public final class Interpreter {
             }
         case .string(let parts):
             return .string(try await interpolate(parts))
+        case .list(let items):
+            var values: [JSONValue] = []
+            values.reserveCapacity(items.count)
+            for item in items { values.append(try await require(item)) }
+            return .array(values)
         case .not, .comparison, .matches, .exists, .isType:
             return .bool(try await judge(expression).holds)
         }
@@ -529,7 +583,7 @@ public final class Interpreter {
         }
     }
 
-    private func describe(_ expression: Expression) -> String {
+    func describe(_ expression: Expression) -> String {
         switch expression.kind {
         case .status: "status"
         case .body(let path): path.components.isEmpty ? "body" : "body" + (path.text.hasPrefix("[") ? "" : ".") + path.text

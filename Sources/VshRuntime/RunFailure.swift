@@ -12,6 +12,8 @@ public struct RunFailure: Error, Sendable, Equatable {
 
     public var kind: Kind
     public var diagnostic: Diagnostic
+    /// The iteration (from 1) of each loop the failing statement was in, outermost first.
+    public var iterations: [Int] = []
 
     public init(_ kind: Kind, _ diagnostic: Diagnostic) {
         self.kind = kind

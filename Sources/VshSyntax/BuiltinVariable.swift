@@ -6,6 +6,10 @@ public enum BuiltinVariable: String, CaseIterable, Sendable {
     case session
     /// The code the sandbox sent for the current session (or `VSH_OTP` on live).
     case otp
+    /// The transport the script runs on: `sandbox`, `live`, `record` or `replay`.
+    case transport
+    /// The innermost loop's iteration (from 1): of a `repeat`, a `for`, or a `poll`'s attempts.
+    case iteration
 
     /// Their names, for lookups.
     public static let names: Set<String> = Set(allCases.map(\.rawValue))

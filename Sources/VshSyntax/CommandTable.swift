@@ -89,6 +89,27 @@ public enum CommandTable {
             summary: "Arm a fault on the sandbox (embedded, or a vsh sandbox server) for the next requests to an endpoint: an error status, a delay, a dropped or reset connection, a broken body. `fault clear` disarms them.",
             usage: "fault create|validate|retrieve|list|any [drop|reset] [status=N] [delay=D] [body=malformed|empty] [times=N] [recipient=…] | fault clear",
             examples: ["fault create status=503 times=2", "fault validate delay=3s", "fault any drop", "fault clear"]),
+        CommandSpec(
+            "repeat", brief: "run a block a number of times",
+            summary: "Run the lines of a block N times (1 to 1,000,000); `$iteration` counts from 1.",
+            usage: "repeat N {", examples: ["repeat 10 {"]),
+        CommandSpec(
+            "for", brief: "run a block once for each element of a list",
+            summary: "Run the lines of a block once for each element of a list, with $NAME set to it; `$iteration` counts from 1.",
+            usage: "for NAME in LIST {", examples: ["for recipient in [\"+14155550100\", \"+442071838750\"] {", "for item in body.sessions {"]),
+        CommandSpec(
+            "poll", brief: "repeat a request until a condition holds",
+            summary: "Run the block, then check the condition; until it holds, wait the interval (virtual on the sandbox and in replay) and try again. Past the timeout it is a runtime failure that shows the last answer.",
+            usage: "poll [every DURATION] timeout DURATION until EXPR {",
+            examples: ["poll every 5s timeout 2m until body.status == \"expired\" {"]),
+        CommandSpec(
+            "if", brief: "run a block when a condition holds",
+            summary: "Run the first block whose condition holds, else the `else` block if there is one.",
+            usage: "if EXPR { … } else if EXPR { … } else { … }", examples: ["if $transport == \"live\" {"]),
+        CommandSpec(
+            "include", brief: "run another script here, with parameters",
+            summary: "Run another script at this point (its path relative to this file), with NAME=VALUE set as variables first; what it defines is there afterwards.",
+            usage: "include PATH [NAME=VALUE…]", examples: ["include \"flows/signup.vsh\" recipient=+14155550100"]),
     ]
 
     /// The names a line can start with, in the table's order.

@@ -20,7 +20,10 @@ public struct DiagnosticPrinter: Sendable {
         self.redactor = redactor
     }
 
-    public func render(_ diagnostic: Diagnostic, in file: SourceFile) -> String {
+    /// `file`: the file reported on; a diagnostic inside an included file is shown in that
+    /// file, followed by the chain of include lines that led to it.
+    public func render(_ diagnostic: Diagnostic, in reported: SourceFile) -> String {
+        let file = diagnostic.source?.file ?? reported
         let start = diagnostic.range.lowerBound
         let sourceBytes = file.lineBytes(start.line)
         let sourceStart = min(max(0, start.column - 1), sourceBytes.count)
@@ -77,6 +80,9 @@ public struct DiagnosticPrinter: Sendable {
         if let hint = diagnostic.hint {
             out += style(" \(pad) = ", .blue) + style("hint:", .cyan) + " \(hint.replacingTabs())\n"
         }
+        for site in diagnostic.source?.includedFrom ?? [] {
+            out += style(" \(pad) = ", .blue) + style("note:", .cyan) + " included from \(redactor.redact(site.file)):\(site.location.line):\(site.location.column)\n"
+        }
         return out
     }
 
@@ -93,7 +99,7 @@ public struct DiagnosticPrinter: Sendable {
     /// `diagnostics` in source order, at most `limit` of them, then one line saying how
     /// many more there are: 100,000 bad lines make a screenful, not 18 MB.
     public func render(_ diagnostics: [Diagnostic], in file: SourceFile, limit: Int = DiagnosticPrinter.maxDiagnosticsPerFile) -> String {
-        let sorted = diagnostics.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        let sorted = diagnostics.sorted { $0.sortKey < $1.sortKey }
         var out = ""
         for diagnostic in sorted.prefix(limit) { out += render(diagnostic, in: file) }
         if sorted.count > limit {

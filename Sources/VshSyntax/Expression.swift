@@ -13,6 +13,8 @@ public struct Expression: Sendable, Equatable {
         case literal(JSONValueLiteral)
         /// `"text $name"`
         case string([StringPart])
+        /// `["+14155550100", $other]`: a JSON array of the values.
+        case list([Expression])
         /// `not EXPR`, `X not contains Y`, `X is not uuid`
         case not(Expression)
         /// `X == Y`, `X contains Y`, …
@@ -39,6 +41,7 @@ public struct Expression: Sendable, Equatable {
         case .status: true
         case .not(let e), .matches(let e, _), .exists(let e), .isType(let e, _, _): e.readsStatus
         case .comparison(let a, _, let b): a.readsStatus || b.readsStatus
+        case .list(let items): items.contains(where: \.readsStatus)
         default: false
         }
     }
@@ -49,6 +52,7 @@ public struct Expression: Sendable, Equatable {
         case .status, .body, .header: true
         case .not(let e), .matches(let e, _), .exists(let e), .isType(let e, _, _): e.readsResponse
         case .comparison(let a, _, let b): a.readsResponse || b.readsResponse
+        case .list(let items): items.contains(where: \.readsResponse)
         default: false
         }
     }

@@ -16,6 +16,8 @@ public struct Lexer {
 
     let bytes: [UInt8]
     private(set) var offset: Int
+    /// Every `# comment` read so far, in order (for the formatter, which keeps them).
+    public private(set) var comments: [SourceRange] = []
     private var line = 1
     private var lineStart = 0
 
@@ -59,8 +61,11 @@ public struct Lexer {
             case UInt8(ascii: "\r") where peek(1) != UInt8(ascii: "\n"):
                 offset += 1
             case UInt8(ascii: "#"):
+                let start = location
                 while let b = peek(), b != UInt8(ascii: "\n") { offset += 1 }
                 if offset > 0, bytes[offset - 1] == UInt8(ascii: "\r") { offset -= 1 }
+                // A look ahead reads the same comment again: keep it once.
+                if comments.last.map({ $0.lowerBound.offset < start.offset }) ?? true { comments.append(start..<location) }
             case UInt8(ascii: "\\") where peek(1) == UInt8(ascii: "\n") || (peek(1) == UInt8(ascii: "\r") && peek(2) == UInt8(ascii: "\n")):
                 offset += peek(1) == UInt8(ascii: "\r") ? 3 : 2
                 line += 1
@@ -201,6 +206,9 @@ public struct Lexer {
             case UInt8(ascii: "]"): "]"
             case UInt8(ascii: "("): "("
             case UInt8(ascii: ")"): ")"
+            case UInt8(ascii: "{"): "{"
+            case UInt8(ascii: "}"): "}"
+            case UInt8(ascii: ","): ","
             default: nil
             }
         switch single {

@@ -13,7 +13,7 @@ public struct Parser {
 
     var lexer: Lexer
     let file: SourceFile
-    public private(set) var diagnostics: [Diagnostic] = []
+    public internal(set) var diagnostics: [Diagnostic] = []
     /// Patterns already compiled once: compiling a regex costs more than parsing a line.
     private var compiledPatterns: [String: Pattern] = [:]
 
@@ -26,18 +26,51 @@ public struct Parser {
     /// diagnostics for every line that did not.
     public static func parse(_ file: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
         var parser = Parser(file)
+        parser.invalidLines = parser.checkEncoding()
+        let statements = parser.parseStatements(opened: nil, depth: 0).statements
+        if parser.diagnostics.count > 1 { parser.diagnostics.sort { $0.sortKey < $1.sortKey } }
+        return (Script(statements: statements), parser.diagnostics)
+    }
+
+    /// The `# comments` of the text parsed so far, in order.
+    public var comments: [SourceRange] { lexer.comments }
+
+    /// Parses a whole script and returns its comments too (for the formatter).
+    public static func parseKeepingComments(_ file: SourceFile) -> (script: Script, diagnostics: [Diagnostic], comments: [SourceRange]) {
+        var parser = Parser(file)
+        parser.invalidLines = parser.checkEncoding()
+        let statements = parser.parseStatements(opened: nil, depth: 0).statements
+        if parser.diagnostics.count > 1 { parser.diagnostics.sort { $0.sortKey < $1.sortKey } }
+        return (Script(statements: statements), parser.diagnostics, parser.comments)
+    }
+
+    /// Lines with invalid UTF-8 or a NUL byte: reported once, then skipped.
+    var invalidLines: Set<Int> = []
+
+    /// Parses lines up to the `}` that closes the block `opened` (nil: up to the end of the
+    /// script), which it consumes; returns the statements and the `}`.
+    mutating func parseStatements(opened: SourceRange?, depth: Int) -> (statements: [Statement], close: SourceRange?) {
         var statements: [Statement] = []
-        statements.reserveCapacity(file.lineStarts.count)
-        let invalidLines = parser.checkEncoding()
-        while !parser.lexer.isAtEnd {
-            if !invalidLines.isEmpty, invalidLines.contains(parser.lexer.location.line) {
-                parser.recover()
+        if opened == nil { statements.reserveCapacity(file.lineStarts.count) }
+        while !lexer.isAtEnd {
+            if !invalidLines.isEmpty, invalidLines.contains(lexer.location.line) {
+                recover()
                 continue
             }
-            if let statement = parser.parseLine() { statements.append(statement) }
+            let first = peek(.argument)
+            if case .word("}") = first.kind {
+                _ = next(.argument)
+                guard opened != nil else {
+                    diagnostics.append(Diagnostic("`}` closes no block", at: first.range, hint: "a block opens with `{` at the end of a `repeat`, `for`, `poll` or `if` line"))
+                    recover()
+                    continue
+                }
+                return (statements, first.range)
+            }
+            if let statement = parseLine(depth: depth) { statements.append(statement) }
         }
-        if parser.diagnostics.count > 1 { parser.diagnostics.sort { $0.range.lowerBound < $1.range.lowerBound } }
-        return (Script(statements: statements), parser.diagnostics)
+        // An unclosed block is reported by the command that opened it.
+        return (statements, nil)
     }
 
     /// Reports invalid UTF-8 and NUL bytes, one diagnostic per line, and returns those lines.
@@ -93,19 +126,24 @@ public struct Parser {
     // MARK: Lines
 
     /// Parses one line. Returns nil for a blank line or one with an error.
-    public mutating func parseLine() -> Statement? {
+    mutating func parseLine(depth: Int) -> Statement? {
         let first = next(.argument)
         switch first.kind {
         case .newline, .end:
             return nil
         case .word(let word):
             do {
+                if let block = try parseBlockCommand(word, first.range, depth: depth) { return block }
                 let statement = try parseCommand(word, first.range)
                 try expectLineEnd(after: statement)
                 return statement
             } catch {
                 diagnostics.append(error)
-                recover()
+                // Unless the error was seen only once the line had ended, the rest of it goes.
+                lookahead = nil
+                if !(lexer.location.column == 1 && lexer.location.line > first.range.lowerBound.line) { recover() }
+                // A line that opened a block takes its block with it.
+                skipBlock(openedOnLine: error.range.lowerBound.line, depth: depth)
                 return nil
             }
         case .invalid(let message):
@@ -120,6 +158,41 @@ public struct Parser {
         return nil
     }
 
+    /// After a line that failed: when it ended with `{`, its block is read and dropped, so
+    /// its lines and its `}` are not taken for lines outside it.
+    mutating func skipBlock(openedOnLine line: Int, depth: Int) {
+        guard Parser.endsWithBrace(file.lineBytes(line)) else { return }
+        guard line <= file.lineStarts.count else { return }
+        let at = file.location(at: file.lineStarts[line - 1])
+        guard parseStatements(opened: at..<at, depth: depth + 1).close != nil else { return }
+        // `} else {` goes on dropping; anything else after the `}` goes with it.
+        let closeLine = lexer.location.line
+        let elseFollows = lexer.nextIsWord("else")
+        recover()
+        if elseFollows { skipBlock(openedOnLine: closeLine, depth: depth) }
+    }
+
+    /// Whether a line's last character before its comment is `{`.
+    static func endsWithBrace(_ line: [UInt8]) -> Bool {
+        var quoted = false
+        var last: UInt8 = 0
+        var index = 0
+        while index < line.count {
+            let byte = line[index]
+            if quoted {
+                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") { quoted = false }
+            } else if byte == UInt8(ascii: "\"") {
+                quoted = true
+            } else if byte == UInt8(ascii: "#"), index == 0 || Lexer.isSpace(line[index - 1]) {
+                break
+            } else if !Lexer.isSpace(byte) {
+                last = byte
+            }
+            index += 1
+        }
+        return last == UInt8(ascii: "{")
+    }
+
     mutating func recover() {
         lookahead = nil
         lexer.skipLine()
@@ -129,13 +202,13 @@ public struct Parser {
     // MARK: Tokens
 
     /// One token of lookahead, with the lexer's state after it, so peeking costs no second scan.
-    private struct Lookahead {
+    struct Lookahead {
         var mode: Lexer.Mode
         var token: Token
         var after: Lexer.State
     }
 
-    private var lookahead: Lookahead?
+    var lookahead: Lookahead?
 
     mutating func peek(_ mode: Lexer.Mode) -> Token {
         if let lookahead, lookahead.mode == mode { return lookahead.token }
@@ -170,13 +243,14 @@ public struct Parser {
         }
     }
 
-    private func commandHint(_ word: String) -> String {
+    func commandHint(_ word: String) -> String {
+        if word.hasPrefix("}") { return "`}` stands alone at the start of its line: `}`, or `} else {`" }
         if CommandTable.session.subcommand(word) != nil { return "did you mean `session \(word)`?" }
         if let suggestion = Suggestions.closest(to: word, in: CommandTable.names) { return "did you mean `\(suggestion)`?" }
         return "a line starts with one of: \(CommandTable.names.joined(separator: ", "))"
     }
 
-    private mutating func expectLineEnd(after statement: Statement) throws(Diagnostic) {
+    mutating func expectLineEnd(after statement: Statement) throws(Diagnostic) {
         let token = next(statement.command.isExpressionCommand ? .expression : .argument)
         switch token.kind {
         case .newline, .end: return
@@ -205,6 +279,9 @@ public struct Parser {
         case "let": return try parseLet(range)
         case "sleep": return try parseSleep(range)
         case "fault": return try parseFault(range)
+        case "include": return try parseInclude(range)
+        case "else":
+            throw Diagnostic("`else` without `if`", at: range, hint: "`else` follows the `}` of an `if` block, on the same line: `} else {`")
         default:
             throw Diagnostic("unknown command `\(Parser.short(word))`", at: range, hint: commandHint(word))
         }
@@ -279,7 +356,7 @@ public struct Parser {
         }
     }
 
-    private mutating func parseParameters(_ specs: [ParameterSpec], command: String, usage: String) throws(Diagnostic) -> [Parameter] {
+    mutating func parseParameters(_ specs: [ParameterSpec]?, command: String, usage: String) throws(Diagnostic) -> [Parameter] {
         var parameters: [Parameter] = []
         parameters.reserveCapacity(4)
         while !atLineEnd() {
@@ -288,7 +365,8 @@ public struct Parser {
                 if case .invalid(let message) = token.kind { throw Diagnostic(message, at: token.range) }
                 throw Diagnostic("expected `name=value`, found \(describe(token))", at: token.range, hint: usage)
             }
-            guard let spec = specs.first(where: { $0.name == name }) else {
+            let spec = specs?.first(where: { $0.name == name })
+            if let specs, spec == nil {
                 let hint = Suggestions.closest(to: name, in: specs.map(\.name)).map { "did you mean `\($0)=`?" }
                 throw Diagnostic("`\(command)` has no parameter `\(name)`", at: token.range, hint: hint ?? "it takes: \(specs.map(\.name).joined(separator: ", "))")
             }
@@ -301,7 +379,7 @@ public struct Parser {
                 if case .invalid(let message) = valueToken.kind { throw Diagnostic(message, at: valueToken.range) }
                 throw Diagnostic("`\(name)=` needs a value right after the `=`", at: token.range, hint: "\(name)=VALUE, or \(name)=\"\" for an empty one")
             }
-            try checkLiteral(value, against: spec)
+            if let spec { try checkLiteral(value, against: spec) }
             parameters.append(Parameter(name: Identifier(name, range: token.range), value: value))
         }
         return parameters
@@ -406,7 +484,7 @@ public struct Parser {
 
     // MARK: Arguments
 
-    private func argument(from token: Token) -> Argument? {
+    func argument(from token: Token) -> Argument? {
         switch token.kind {
         case .word(let w): Argument(.word(w), range: token.range)
         case .string(let parts): Argument(.string(parts), range: token.range)
@@ -415,14 +493,14 @@ public struct Parser {
         }
     }
 
-    private mutating func parseArgument(usage: String) throws(Diagnostic) -> Argument {
+    mutating func parseArgument(usage: String) throws(Diagnostic) -> Argument {
         let token = next(.value)
         if let argument = argument(from: token) { return argument }
         if case .invalid(let message) = token.kind { throw Diagnostic(message, at: token.range) }
         throw Diagnostic("expected an argument, found \(describe(token))", at: token.range, hint: usage)
     }
 
-    private mutating func parseRequiredArgument(after keyword: SourceRange, what: String, usage: String) throws(Diagnostic) -> Argument {
+    mutating func parseRequiredArgument(after keyword: SourceRange, what: String, usage: String) throws(Diagnostic) -> Argument {
         guard !atLineEnd() else {
             throw Diagnostic("`\(file.text(in: keyword))` needs \(what)", at: keyword, hint: usage)
         }
@@ -431,14 +509,14 @@ public struct Parser {
 
     // MARK: Expressions
 
-    private mutating func parseExpression(after keyword: SourceRange, usage: String) throws(Diagnostic) -> Expression {
+    mutating func parseExpression(after keyword: SourceRange, usage: String) throws(Diagnostic) -> Expression {
         guard !atLineEnd() else {
             throw Diagnostic("`\(file.text(in: keyword))` needs an expression", at: keyword, hint: usage)
         }
         return try parseExpression(depth: 0)
     }
 
-    private mutating func parseExpression(depth: Int) throws(Diagnostic) -> Expression {
+    mutating func parseExpression(depth: Int) throws(Diagnostic) -> Expression {
         guard depth < Parser.maxNesting else {
             throw Diagnostic("expression nested too deeply (more than \(Parser.maxNesting) levels)", at: peek(.expression).range)
         }
@@ -548,6 +626,8 @@ public struct Parser {
             let path = try parsePath()
             let range = path.components.last.map { token.range.union($0.range) } ?? token.range
             return Expression(.variable(Identifier(name, range: token.range), path), range: range)
+        case .symbol("["):
+            return try parseList(from: token, depth: depth)
         case .symbol("("):
             let inner = try parseExpression(depth: depth + 1)
             let close = next(.expression)
@@ -640,7 +720,7 @@ public struct Parser {
         word.count > 60 ? String(word.prefix(60)) + "…" : word
     }
 
-    private func describe(_ token: Token) -> String {
+    func describe(_ token: Token) -> String {
         switch token.kind {
         case .word(let w): "`\(Parser.short(w))`"
         case .key(let k): "`\(Parser.short(k))=`"
@@ -655,7 +735,7 @@ public struct Parser {
         }
     }
 
-    private func quote(_ text: String) -> String {
+    func quote(_ text: String) -> String {
         JSONValue.quoted(text.count > 60 ? String(text.prefix(60)) + "…" : text)
     }
 
@@ -717,6 +797,11 @@ extension Command {
         case .print: CommandTable.command("print")!
         case .sleep: CommandTable.command("sleep")!
         case .fault: CommandTable.command("fault")!
+        case .repeat: CommandTable.command("repeat")!
+        case .forEach: CommandTable.command("for")!
+        case .poll: CommandTable.command("poll")!
+        case .if: CommandTable.command("if")!
+        case .include: CommandTable.command("include")!
         }
     }
 

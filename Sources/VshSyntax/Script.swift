@@ -1,4 +1,5 @@
-/// A parsed script: its statements in order, one per non-empty line.
+/// A parsed script: its statements in order, one per non-empty line (a block's lines are
+/// inside its statement).
 public struct Script: Sendable, Equatable {
     public var statements: [Statement]
 
@@ -18,11 +19,29 @@ public struct Statement: Sendable, Equatable {
         self.range = range
     }
 
-    /// Whether running it sends a request to the Verify API.
+    /// Whether running it sends a request to the Verify API (a block: whether a line in it does).
     public var sendsRequest: Bool {
         switch command {
         case .sessionCreate, .sessionGet, .sessionList, .validate: true
+        case .repeat(_, let body), .forEach(_, _, let body), .poll(_, let body): body.sendsRequest
+        case .if(let branches, let otherwise): branches.contains { $0.body.sendsRequest } || otherwise?.sendsRequest == true
+        case .include(let include): include.unit?.script.statements.contains(where: \.sendsRequest) ?? false
         default: false
+        }
+    }
+
+    /// From the command word to the `}` of its last block: the text of the whole statement
+    /// (``range`` is its first line only, for carets).
+    public var extent: SourceRange {
+        range.lowerBound..<Swift.max(range.upperBound, blocks.last?.close.upperBound ?? range.upperBound)
+    }
+
+    /// The blocks written inside it, in order: a loop's body, an `if`'s branches and `else`.
+    public var blocks: [Block] {
+        switch command {
+        case .repeat(_, let body), .forEach(_, _, let body), .poll(_, let body): [body]
+        case .if(let branches, let otherwise): branches.map(\.body) + (otherwise.map { [$0] } ?? [])
+        default: []
         }
     }
 }
@@ -53,6 +72,19 @@ public enum Command: Sendable, Equatable {
     /// sandbox for the next matching requests, or clears them. `target` is the endpoint or
     /// `clear`; the bare `drop` and `reset` are parameters whose value is the word `true`.
     case fault(target: Identifier, [Parameter])
+    /// `repeat 10 { … }`: the block, a number of times (a literal from 1 to
+    /// ``Block/maxIterations``, or a variable holding one).
+    case `repeat`(Argument, Block)
+    /// `for recipient in ["+14155550100", "+442071838750"] { … }`: the block once an element,
+    /// with `$recipient` set to it.
+    case forEach(Identifier, Expression, Block)
+    /// `poll every 2s timeout 1m until body.status == "verified" { … }`: the block, then the
+    /// condition, again and again until it holds or the timeout passes.
+    case poll(Poll, Block)
+    /// `if EXPR { … } else if EXPR { … } else { … }`
+    case `if`([Branch], else: Block?)
+    /// `include "flows/signup.vsh" recipient=+14155550100`: another script, run here.
+    case include(Include)
 }
 
 /// A name as written, with where it was written.

@@ -13,7 +13,7 @@ public struct Token: Sendable, Equatable {
         case number(Double, text: String)
         /// `/pattern/` (expressions only)
         case regex(String)
-        /// `==` `!=` `<` `<=` `>` `>=` `=` `.` `[` `]` `(` `)`
+        /// `==` `!=` `<` `<=` `>` `>=` `=` `.` `[` `]` `(` `)` `{` `}` `,`
         case symbol(String)
         /// The end of a line.
         case newline

@@ -29,6 +29,9 @@ public enum FileSystem {
     public struct Identity: Hashable, Sendable {
         var device: UInt64
         var inode: UInt64
+
+        /// `device:inode`, as text.
+        public var hashKey: String { "\(device):\(inode)" }
     }
 
     /// The identity of what is at `path`, following links; nil when nothing is.

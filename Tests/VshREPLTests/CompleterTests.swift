@@ -52,7 +52,7 @@ import Testing
 
     @Test func variablesWithTheBuiltins() {
         let context = Completer.Context(variables: ["first", "second"])
-        #expect(candidates("validate $", context) == ["$first", "$otp", "$second", "$session"])
+        #expect(candidates("validate $", context) == ["$first", "$iteration", "$otp", "$second", "$session", "$transport"])
         #expect(candidates("print $f", context) == ["$first"])
     }
 

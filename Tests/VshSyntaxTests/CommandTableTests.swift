@@ -10,8 +10,10 @@ import VshSyntax
 
     @Test(arguments: everyExample)
     func everyExampleParsesAndChecks(_ example: String) {
-        // After a request, as in a script: the checker refuses `body` before any.
-        let (script, diagnostics) = Parser.parse(SourceFile(name: "example.vsh", text: "session create recipient=+14155550100\n" + example + "\n"))
+        // After a request, as in a script: the checker refuses `body` before any. A block's
+        // first line gets a body and its `}`.
+        let block = example.hasSuffix("{") ? "\n    session get\n}" : ""
+        let (script, diagnostics) = Parser.parse(SourceFile(name: "example.vsh", text: "session create recipient=+14155550100\n" + example + block + "\n"))
         #expect(diagnostics.isEmpty, "\(example): \(diagnostics.map(\.message))")
         let problems = Checker.check(script, predefined: ["first", "PLIVO_AUTH_TOKEN"])
         #expect(problems.isEmpty, "\(example): \(problems.map(\.message))")

@@ -122,6 +122,7 @@ extension Expression {
             case .matches(let e, let r): .matches(e.erasingRanges, RegexLiteral(pattern: r.pattern, range: noRange))
             case .exists(let e): .exists(e.erasingRanges)
             case .isType(let e, let t, _): .isType(e.erasingRanges, t, noRange)
+            case .list(let items): .list(items.map(\.erasingRanges))
             }
         return Expression(kind, range: noRange)
     }
@@ -142,8 +143,30 @@ extension Command {
         case .sleep(let d, _): .sleep(d, noRange)
         case .fault(let target, let ps):
             .fault(target: Identifier(target.name, range: noRange), ps.map { Parameter(name: Identifier($0.name.name, range: noRange), value: $0.value.erasingRanges) })
+        case .repeat(let count, let body): .repeat(count.erasingRanges, body.erasingRanges)
+        case .forEach(let name, let list, let body): .forEach(Identifier(name.name, range: noRange), list.erasingRanges, body.erasingRanges)
+        case .poll(let poll, let body):
+            .poll(
+                Poll(interval: poll.interval, intervalRange: poll.intervalRange.map { _ in noRange }, timeout: poll.timeout, timeoutRange: noRange,
+                     condition: poll.condition.erasingRanges), body.erasingRanges)
+        case .if(let branches, let otherwise):
+            .if(branches.map { Branch(condition: $0.condition.erasingRanges, body: $0.body.erasingRanges, keyword: noRange) }, else: otherwise?.erasingRanges)
+        case .include(let include):
+            .include(Include(path: include.path, pathRange: noRange, parameters: include.parameters.map {
+                Parameter(name: Identifier($0.name.name, range: noRange), value: $0.value.erasingRanges) }, unit: include.unit))
         }
     }
+}
+
+extension Block {
+    var erasingRanges: Block {
+        Block(statements.map { Statement($0.command.erasingRanges, range: noRange) }, open: noRange, close: noRange)
+    }
+}
+
+extension Script {
+    /// The script's shape, every range erased: what the formatter must keep.
+    var erasingRanges: Script { Script(statements: statements.map { Statement($0.command.erasingRanges, range: noRange) }) }
 }
 
 // MARK: Diagnostics at markers, swift-format style
