@@ -38,7 +38,12 @@ public enum ScriptFinder {
             if kind == .directory {
                 let found = scripts(under: path)
                 guard !found.isEmpty else { throw CommandError("no *.vsh scripts under \(path)") }
-                for file in found where firstTime(file) { inputs.append(ScriptInput(name: file, path: file)) }
+                // A script another one found here includes is a part of that one, run through it.
+                let parts = included(by: found)
+                for file in found where firstTime(file) {
+                    if let identity = IncludeReader.identity(of: file), parts.contains(identity) { continue }
+                    inputs.append(ScriptInput(name: file, path: file))
+                }
             } else if firstTime(path) {
                 inputs.append(ScriptInput(name: path, path: path))
             }
@@ -65,6 +70,43 @@ public enum ScriptFinder {
             }
         }
         return found.sorted()
+    }
+
+    /// The identities of the scripts among `scripts` that are parts of others: included by a
+    /// script that nothing else includes, or by such a part. (Scripts that only include each
+    /// other in a cycle are all run, so the cycle is reported.) Only files that hold the word
+    /// `include` are parsed.
+    static func included(by scripts: [String]) -> Set<String> {
+        var edges: [String: Set<String>] = [:]
+        var identities: [String] = []
+        for path in scripts {
+            guard let identity = IncludeReader.identity(of: path) else { continue }
+            identities.append(identity)
+            guard case .success(let bytes) = FileSystem.read(path, limit: FileSystem.Limit.script),
+                bytes.firstRange(of: Array("include".utf8)) != nil
+            else { continue }
+            var targets: Set<String> = []
+            func walk(_ statements: [Statement]) {
+                for statement in statements {
+                    if case .include(let include) = statement.command,
+                        let target = IncludeReader.identity(of: IncludeLoader.path(include.path, relativeTo: path)), target != identity
+                    {
+                        targets.insert(target)
+                    }
+                    for block in statement.blocks { walk(block.statements) }
+                }
+            }
+            walk(Parser.parse(SourceFile(name: path, bytes: bytes)).script.statements)
+            edges[identity] = targets
+        }
+        let includedByAnother = Set(edges.values.flatMap { $0 })
+        let roots = identities.filter { !includedByAnother.contains($0) }
+        var parts: Set<String> = []
+        var pending = roots
+        while let next = pending.popLast() {
+            for target in edges[next] ?? [] where !roots.contains(target) && parts.insert(target).inserted { pending.append(target) }
+        }
+        return parts
     }
 
     /// Reads a script's bytes, at most ``FileSystem/Limit/script`` of them.
