@@ -19,7 +19,9 @@ public struct ScriptInput: Sendable, Hashable {
 /// Expands `vsh run` arguments: files as given, directories into every `*.vsh`
 /// below them in sorted order, `-` into standard input.
 public enum ScriptFinder {
-    public static func expand(_ paths: [String]) throws(CommandError) -> [ScriptInput] {
+    /// `parts`: whether a folder's scripts that others include are listed too (`vsh fmt`
+    /// formats them; `run` and `check` reach them through their includers).
+    public static func expand(_ paths: [String], parts: Bool = false) throws(CommandError) -> [ScriptInput] {
         var inputs: [ScriptInput] = []
         // By identity, not by name: `a.vsh`, `./a.vsh` and a link to it are one script, run once.
         var seen = Set<FileSystem.Identity>()
@@ -39,9 +41,9 @@ public enum ScriptFinder {
                 let found = scripts(under: path)
                 guard !found.isEmpty else { throw CommandError("no *.vsh scripts under \(path)") }
                 // A script another one found here includes is a part of that one, run through it.
-                let parts = included(by: found)
+                let skipped = parts ? [] : included(by: found)
                 for file in found where firstTime(file) {
-                    if let identity = IncludeReader.identity(of: file), parts.contains(identity) { continue }
+                    if let identity = IncludeReader.identity(of: file), skipped.contains(identity) { continue }
                     inputs.append(ScriptInput(name: file, path: file))
                 }
             } else if firstTime(path) {

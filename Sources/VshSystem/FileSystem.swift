@@ -34,6 +34,13 @@ public enum FileSystem {
         public var hashKey: String { "\(device):\(inode)" }
     }
 
+    /// The permission bits of what is at `path`, following links; nil when nothing is.
+    public static func mode(of path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
+    }
+
     /// The identity of what is at `path`, following links; nil when nothing is.
     public static func identity(of path: String) -> Identity? {
         var info = stat()

@@ -25,7 +25,7 @@ struct VSH: ParsableCommand {
             Exit codes: 0 ok, 1 usage, 2 malformed input, 3 runtime failure, 4 assertion failed.
             """,
         version: "vsh \(VshVersion.current)",
-        subcommands: [Shell.self, Run.self, Check.self, CassetteCommand.self, Sandbox.self],
+        subcommands: [Shell.self, Run.self, Check.self, Format.self, CassetteCommand.self, Sandbox.self],
         defaultSubcommand: Shell.self
     )
 
