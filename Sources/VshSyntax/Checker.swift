@@ -136,12 +136,9 @@ public struct Checker: Sendable {
         let site = IncludeSite(file: fileName, location: range.lowerBound)
         findings += innerFindings.map { $0.included(from: site, unit: unit.file) }
         var reported: Set<String> = []
+        // At the innermost include that lacks it (shown with its chain when that is in an
+        // included file too): there, the included script's line that reads it is named.
         for name in inner.missing ?? [] where reported.insert(name.name).inserted {
-            if missing != nil {
-                // Included itself: the name is missing where this file is included.
-                missing!.append(Identifier(name.name, range: range))
-                continue
-            }
             findings.append(
                 Diagnostic(
                     "missing parameter `\(name.name)`: \(unit.file.name) reads `$\(name.name)` (line \(name.range.lowerBound.line)) and nothing defines it", at: range,

@@ -161,7 +161,8 @@ public struct Parser {
     /// After a line that failed: when it ended with `{`, its block is read and dropped, so
     /// its lines and its `}` are not taken for lines outside it.
     mutating func skipBlock(openedOnLine line: Int, depth: Int) {
-        guard Parser.endsWithBrace(file.lineBytes(line)) else { return }
+        let bytes = file.lineBytes(line)
+        guard Parser.endsWithBrace(bytes) || Parser.hasBraceWord(bytes) else { return }
         guard line <= file.lineStarts.count else { return }
         let at = file.location(at: file.lineStarts[line - 1])
         guard parseStatements(opened: at..<at, depth: depth + 1).close != nil else { return }
@@ -170,6 +171,27 @@ public struct Parser {
         let elseFollows = lexer.nextIsWord("else")
         recover()
         if elseFollows { skipBlock(openedOnLine: closeLine, depth: depth) }
+    }
+
+    /// Whether a line holds ` { ` outside strings and comments: a block's brace with its
+    /// first command written after it, on the same line.
+    static func hasBraceWord(_ line: [UInt8]) -> Bool {
+        var quoted = false
+        var index = 0
+        while index < line.count {
+            let byte = line[index]
+            if quoted {
+                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") { quoted = false }
+            } else if byte == UInt8(ascii: "\"") {
+                quoted = true
+            } else if byte == UInt8(ascii: "#"), index == 0 || Lexer.isSpace(line[index - 1]) {
+                return false
+            } else if byte == UInt8(ascii: "{"), index > 0, Lexer.isSpace(line[index - 1]), index + 1 < line.count, Lexer.isSpace(line[index + 1]) {
+                return true
+            }
+            index += 1
+        }
+        return false
     }
 
     /// Whether a line's last character before its comment is `{`.
