@@ -183,7 +183,7 @@ let package = Package(
         .testTarget(name: "VerifyCassetteTests", dependencies: ["VerifyCassette", "VerifyAPI", "VerifySandbox", "VshTestSupport"]),
         .testTarget(name: "VshREPLTests", dependencies: ["VshREPL", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox", "VshSystem", "VshTestSupport"]),
         .testTarget(name: "VshSyntaxTests", dependencies: ["VshSyntax", "VerifyAPI", "VshTestSupport"]),
-        .testTarget(name: "VshRuntimeTests", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox", "VshTestSupport"]),
+        .testTarget(name: "VshRuntimeTests", dependencies: ["VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox", "VerifyCassette", "VshTestSupport"]),
         .testTarget(
             name: "VshRunnerTests", dependencies: ["VshRunner", "VshSystem", "VshRuntime", "VshSyntax", "VerifyAPI", "VerifySandbox", "VshTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["vsh", "vsh-sandbox", "VshTestSupport"]),

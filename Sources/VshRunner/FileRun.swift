@@ -58,7 +58,8 @@ extension ScriptRunner {
             try await interpreter.run(script)
         } catch let failure {
             printer.redactor = redaction.current
-            let error = RunFailure(failure.kind, printer.redactor.redact(failure.diagnostic))
+            var error = failure
+            error.diagnostic = printer.redactor.redact(failure.diagnostic)
             console.err(printer.render(error.diagnostic, in: file))
             result.status = error.status
             let at = error.diagnostic.range.lowerBound

@@ -76,6 +76,11 @@ public final class Interpreter {
         }
     }
 
+    /// `$name`'s value.
+    func evaluateVariable(_ identifier: Identifier) async throws(RunFailure) -> JSONValue {
+        try await variable(identifier)
+    }
+
     /// Sets a script variable (a `for` loop's, an include's parameter).
     func setVariable(_ name: String, _ value: JSONValue) {
         variables[name] = value

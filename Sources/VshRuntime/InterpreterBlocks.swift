@@ -24,7 +24,8 @@ extension Interpreter {
     func runFor(_ name: Identifier, _ list: Expression, _ body: Block, _ statement: Statement) async throws(RunFailure) {
         let value = try await require(list)
         guard case .array(let items) = value else {
-            throw RunFailure.runtime("`for` goes over a list, and `\(describe(list))` is \(value.typeNameWithArticle)", at: list.range,
+            let what: String = if case .literal = list.kind { "this" } else if case .string = list.kind { "this" } else { "`\(describe(list))`" }
+            throw RunFailure.runtime("`for` goes over a list, and \(what) is \(value.typeNameWithArticle)", at: list.range,
                                      details: ["value: \(redactor.redact(value).shown)"])
         }
         for (index, item) in items.enumerated() {
@@ -96,8 +97,13 @@ extension Interpreter {
         guard let unit = include.unit else {
             throw RunFailure.runtime("\(include.path) was not loaded", at: include.pathRange)
         }
+        // A variable passed keeps its value (a number stays a number); anything else is text.
         for parameter in include.parameters {
-            setVariable(parameter.name.name, .string(try await resolve(parameter.value)))
+            if case .variable(let name) = parameter.value.kind {
+                setVariable(parameter.name.name, try await evaluateVariable(Identifier(name, range: parameter.value.range)))
+            } else {
+                setVariable(parameter.name.name, .string(try await resolve(parameter.value)))
+            }
         }
         let site = IncludeSite(file: includedFile?.name ?? scriptName, location: statement.range.lowerBound)
         let outer = includedFile

@@ -23,7 +23,7 @@ public struct Block: Sendable, Equatable {
     public static let maxIterations = 1_000_000
 
     /// How deep blocks nest at most (includes count as a level).
-    public static let maxDepth = 32
+    public static let maxDepth = 16
 }
 
 /// One `if EXPR { … }` or `else if EXPR { … }` of an `if`.

@@ -114,7 +114,12 @@ public struct Checker: Sendable {
     /// The included script, checked where it is included: with the variables defined here and
     /// its parameters. What it reads and nobody defined is a missing parameter, reported here.
     private mutating func checkInclude(_ include: Include, at range: SourceRange, into findings: inout [Diagnostic]) {
-        for parameter in include.parameters { check(parameter.value, into: &findings) }
+        for parameter in include.parameters {
+            check(parameter.value, into: &findings)
+            if Checker.builtins.contains(parameter.name.name) {
+                findings.append(Diagnostic("`$\(parameter.name.name)` is built in and cannot be passed", at: parameter.name.range, hint: "choose another name"))
+            }
+        }
         // The loader reports a file it could not read; there is nothing more to check.
         guard let unit = include.unit else {
             for parameter in include.parameters { defined.insert(parameter.name.name) }

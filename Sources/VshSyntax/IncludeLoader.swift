@@ -16,7 +16,7 @@ public struct IncludeLoader {
     }
 
     /// How deep includes nest at most.
-    public static let maxDepth = 16
+    public static let maxDepth = 8
 
     private let read: (String) -> Read
     private var units: [String: IncludedUnit] = [:]

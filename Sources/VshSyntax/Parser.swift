@@ -164,6 +164,12 @@ public struct Parser {
         let bytes = file.lineBytes(line)
         guard Parser.endsWithBrace(bytes) || Parser.hasBraceWord(bytes) else { return }
         guard line <= file.lineStarts.count else { return }
+        // At the nesting limit the lines are skipped by their braces alone, not parsed: a
+        // deeper block must cost no deeper recursion.
+        guard depth + 1 < Block.maxDepth else {
+            skipLines(openBlocks: 1)
+            return
+        }
         let at = file.location(at: file.lineStarts[line - 1])
         guard parseStatements(opened: at..<at, depth: depth + 1).close != nil else { return }
         // `} else {` goes on dropping; anything else after the `}` goes with it.
@@ -171,6 +177,20 @@ public struct Parser {
         let elseFollows = lexer.nextIsWord("else")
         recover()
         if elseFollows { skipBlock(openedOnLine: closeLine, depth: depth) }
+    }
+
+    /// Skips whole lines until `openBlocks` blocks have closed (by the brace rule of
+    /// ``openBlocks(in:)``), without parsing them; the closing line goes too.
+    mutating func skipLines(openBlocks: Int) {
+        var open = openBlocks
+        lookahead = nil
+        while open > 0, !lexer.isAtEnd {
+            let bytes = file.lineBytes(lexer.location.line)
+            if bytes.drop(while: { Lexer.isSpace($0) }).first == UInt8(ascii: "}") { open -= 1 }
+            if Parser.endsWithBrace(bytes) { open += 1 }
+            lexer.skipLine()
+            _ = lexer.next(.argument)
+        }
     }
 
     /// Whether a line holds ` { ` outside strings and comments: a block's brace with its

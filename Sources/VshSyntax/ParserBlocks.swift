@@ -17,6 +17,7 @@ extension Parser {
         }
         switch word {
         case "repeat":
+            if case .word("{") = peek(.value).kind { throw Diagnostic("`repeat` needs a count", at: keyword, hint: Self.example("repeat")) }
             let count = try parseRequiredArgument(after: keyword, what: "a count", usage: Self.example("repeat"))
             if let literal = count.literalText { try Parser.checkCount(literal, at: count.range) }
             let open = try expectBlockOpen(after: "repeat \(file.text(in: count.range))", mode: .argument)
@@ -24,7 +25,7 @@ extension Parser {
             return Statement(.repeat(count, body), range: keyword.union(open))
         case "for":
             let name = next(.expression)
-            guard case .word(let variable) = name.kind, !Parser.expressionKeywords.contains(variable) else {
+            guard case .word(let variable) = name.kind, !Parser.expressionKeywords.contains(variable), variable != "in" else {
                 throw Diagnostic("expected a variable name after `for`, found \(describe(name))", at: name.range, hint: Self.example("for"))
             }
             let inToken = next(.expression)
@@ -74,6 +75,13 @@ extension Parser {
             let (elseStatements, elseClose) = parseStatements(opened: open2, depth: depth + 1)
             guard let elseClose else { throw Parser.unclosed(open2) }
             otherwise = Block(elseStatements, open: open2, close: elseClose)
+            if lexer.nextIsWord("else") {
+                let extra = next(.argument)
+                diagnostics.append(Diagnostic("an `if` has one `else`, and it comes last", at: extra.range, hint: "for another condition, write `} else if CONDITION {` before the `else`"))
+                recover()
+                skipBlock(openedOnLine: extra.range.lowerBound.line, depth: 0)
+                break
+            }
             expectLineEnd(afterClose: elseClose, elseAllowed: false)
             break
         }

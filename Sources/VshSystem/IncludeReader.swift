@@ -13,6 +13,8 @@ public final class IncludeReader: @unchecked Sendable {
     public init() {}
 
     public func read(_ path: String) -> IncludeLoader.Read {
+        // A pipe or a device is no script to include (and reading one could wait forever).
+        if FileSystem.kind(of: path) == .other { return .failure("not a regular file") }
         switch FileSystem.read(path, limit: FileSystem.Limit.script) {
         case .failure(let failure):
             return .failure(failure.message(for: "a script"))

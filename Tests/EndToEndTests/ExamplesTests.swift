@@ -3,10 +3,12 @@ import Testing
 
 /// The examples are the product's showcase: each must pass on the embedded sandbox.
 @Suite struct ExamplesTests {
+    /// Every scenario below examples/, as `vsh run examples` finds them: not the shared parts
+    /// the scenarios include (examples/suite/flows/), which run only through them.
     static let examples: [String] = {
         let folder = VshProcess.root.appendingPathComponent("examples")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { $0.hasSuffix(".vsh") }.sorted()
+        let names = (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String]) ?? []
+        return names.filter { $0.hasSuffix(".vsh") && !$0.split(separator: "/").contains("flows") && !$0.hasPrefix("app/") }.sorted()
     }()
 
     @Test func thereAreAtLeastSevenScenarios() {

@@ -110,6 +110,14 @@ import VshSyntax
             [Expected("1️⃣", "`}` closes no block"), Expected("2️⃣", "`else` without `if`")])
     }
 
+    @Test func messagesThatNameTheSlip() {
+        assertDiagnostics("1️⃣repeat {\n    session get\n}", [Expected("1️⃣", "`repeat` needs a count")])
+        assertDiagnostics("for 1️⃣in [1] {\n}", [Expected("1️⃣", "expected a variable name after `for`, found `in`")])
+        assertDiagnostics(
+            "if 1 == 1 {\n} else {\n} 1️⃣else {\n    print 1\n}\n2️⃣sesion get",
+            [Expected("1️⃣", "an `if` has one `else`, and it comes last"), Expected("2️⃣", "unknown command `sesion`")])
+    }
+
     @Test func elseFollowsOnlyAnIf() {
         assertDiagnostics(
             "repeat 2 {\n    session get\n} 1️⃣else {\n    session get\n}\nsession get",
@@ -139,10 +147,11 @@ import VshSyntax
         let (_, diagnostics) = Parser.parse(source(text))
         #expect(diagnostics.map(\.message) == ["blocks nested too deeply (more than \(Block.maxDepth) levels)"])
         #expect(diagnostics.first?.range.lowerBound.line == depth)
-        // Ten thousand levels: still one diagnostic, and no stack overflow.
-        let deep = String(repeating: "repeat 2 {\n", count: 10_000) + String(repeating: "}\n", count: 10_000)
-        let (_, many) = Parser.parse(source(deep))
-        #expect(many.count == 1)
+        // A hundred thousand levels, on a thread with a small stack (2 MiB, a quarter of what a
+        // thread has): still one diagnostic, and no stack overflow.
+        let deep = String(repeating: "repeat 2 {\n", count: 100_000) + String(repeating: "}\n", count: 100_000) + "sesion get\n"
+        let many = onSmallStack { Parser.parse(source(deep)).diagnostics.map(\.message) }
+        #expect(many == ["blocks nested too deeply (more than \(Block.maxDepth) levels)", "unknown command `sesion`"])
     }
 
     @Test func pollNeedsATimeoutAndSensibleTimes() {

@@ -62,6 +62,11 @@ import VshSyntax
         #expect(diagnostics.last?.range.lowerBound.column == 28)
     }
 
+    @Test func aBuiltInCannotBePassed() {
+        let (diagnostics, _) = problems("include \"a.vsh\" session=x transport=y\n", ["suite/a.vsh": "print $session\nprint $transport\n"])
+        #expect(diagnostics.map(\.message) == ["`$session` is built in and cannot be passed", "`$transport` is built in and cannot be passed"])
+    }
+
     @Test func whatCannotBeIncluded() {
         let (diagnostics, _) = problems(
             "include \"nothere.vsh\"\ninclude \"flows\"\ninclude \"bin.vsh\"\ninclude \"main.vsh\"\ninclude \"a.vsh\"\n",
@@ -87,6 +92,29 @@ import VshSyntax
         let (diagnostics, _) = problems("include \"f0.vsh\"\n", files)
         #expect(diagnostics.map(\.message) == ["includes nested too deeply (more than \(IncludeLoader.maxDepth) files)"])
         #expect(diagnostics.first?.source?.includedFrom.count == IncludeLoader.maxDepth - 1)
+    }
+
+    @Test func theDeepestScriptAllowedIsCheckedAndFormattedOnASmallStack() {
+        // Each file as deep as blocks go, including the next at the bottom, as deep as includes go.
+        let levels = Block.maxDepth
+        @Sendable func nested(_ inner: String) -> String {
+            var text = ""
+            for level in 0..<levels { text += String(repeating: " ", count: level * 4) + "repeat 2 {\n" }
+            text += String(repeating: " ", count: levels * 4) + inner + "\n"
+            for level in (0..<levels).reversed() { text += String(repeating: " ", count: level * 4) + "}\n" }
+            return text
+        }
+        var files: [String: String] = [:]
+        for index in 0..<IncludeLoader.maxDepth { files["suite/f\(index).vsh"] = nested("include \"f\(index + 1).vsh\"") }
+        files["suite/f\(IncludeLoader.maxDepth - 1).vsh"] = nested("print $iteration")
+        let all = files
+        let outcome = onSmallStack { [self] in
+            let (diagnostics, _) = problems(nested("include \"f1.vsh\""), all)
+            let formatted = (try? Formatter.format(SourceFile(name: "f.vsh", text: all["suite/f0.vsh"]!)).get()) == all["suite/f0.vsh"]
+            return (diagnostics.map(\.message), formatted)
+        }
+        #expect(outcome.0 == [])
+        #expect(outcome.1)
     }
 
     @Test func anExponentialFanOutIsStoppedAtTheExpansionBudget() {
