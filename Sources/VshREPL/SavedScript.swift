@@ -35,8 +35,15 @@ public struct SavedScript: Sendable {
         entries.append(Entry(text: scrubbed, statement: statement, status: single ? status : nil))
     }
 
-    /// The script, with a header naming where it came from.
+    /// The script, with a header naming where it came from, in canonical form (blocks typed
+    /// at the prompt come back indented, as `vsh fmt` writes them).
     public func render(transport: String, date: String) -> String {
+        let text = rawText(transport: transport, date: date)
+        if case .success(let formatted) = Formatter.format(SourceFile(name: "<save>", text: text)) { return formatted }
+        return text
+    }
+
+    private func rawText(transport: String, date: String) -> String {
         var out = "#!/usr/bin/env vsh\n# Saved from the vsh prompt (transport: \(transport)) on \(date).\n"
         for (index, entry) in entries.enumerated() {
             out += entry.text + "\n"

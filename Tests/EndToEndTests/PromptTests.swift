@@ -82,6 +82,27 @@ struct PromptTests {
         #expect(history.contains("session create recipient=+14155550100 channel=voice"))
     }
 
+    @Test func aBlockGoesOnOverSeveralLinesAndSaveWritesItBack() throws {
+        let dir = try VshProcess.temporaryDirectory()
+        let saved = dir.appendingPathComponent("saved.vsh").path
+        let session = try Self.drive(
+            [
+                ["send": "session create recipient=+14155550100\r", "wait": "202 Accepted"],
+                ["send": "repeat 2 {\r", "wait": "…> "],
+                ["send": "validate 000000\r", "wait": "…> "],
+                ["send": "assert status == 400\r", "wait": "…> "],
+                ["send": "}\r", "wait": "✓ holds"],
+                ["send": "save \(saved)\r", "wait": "saved "],
+                ["send": "exit\r"],
+            ],
+            environment: ["VSH_HISTORY": dir.appendingPathComponent("h").path])
+        #expect(!session.timed_out, "transcript:\n\(session.transcript)")
+        #expect(session.transcript.components(separatedBy: "400 Bad Request").count == 3, "the block ran twice:\n\(session.transcript)")
+        let text = try String(contentsOfFile: saved, encoding: .utf8)
+        #expect(text.contains("repeat 2 {\n    validate 000000\n    assert status == 400\n}\n"), "saved in canonical form: \(text)")
+        #expect(try VshProcess.run(["run", saved]).status == 0)
+    }
+
     @Test func ctrlCCancelsARequestInFlightAndThePromptGoesOn() throws {
         let listener = try StalledListener()
         defer { listener.close() }
