@@ -10,6 +10,7 @@ Benchmarks (`--only NAME[,NAME]`, repeatable, runs a subset):
   quickstart  examples/01-quickstart.vsh on the embedded sandbox
   examples    every example in one run
   parser      `vsh check` of a generated 200k-line script beside `wc -l`
+  loop        a 100k-iteration `repeat` of validate + assert, beside the same script with 10
   flows       200 create+validate flows, `vsh run --transport live` against
               `vsh-sandbox serve`, beside the same flows through Plivo's Python SDK
   wrk         `vsh-sandbox serve` answering GET session under wrk, beside nginx
@@ -38,7 +39,7 @@ import urllib.request
 sys.dont_write_bytecode = True
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCHMARKS = ("startup", "quickstart", "examples", "parser", "replay", "flows", "wrk", "callbacks", "load")
+BENCHMARKS = ("startup", "quickstart", "examples", "parser", "loop", "replay", "flows", "wrk", "callbacks", "load")
 REPLAYED = 1000
 
 # The sandbox server's side of the live benchmarks.
@@ -101,11 +102,35 @@ def generated_script(lines):
         'print "session $first done"',
         "sleep 11m",
         "",
+        # The blocks of the language (a quarter of the lines are in one).
+        "repeat 3 {",
+        "    validate 000000",
+        "    assert status == 400",
+        "}",
+        'for recipient in ["+14155550100", "+442071838750"] {',
+        "    session create recipient=$recipient channel=sms",
+        "    assert status == 202",
+        "}",
+        'if $transport == "live" {',
+        '    print "live"',
+        "} else {",
+        "    sleep 1m",
+        "}",
+        'poll every 30s timeout 15m until body.status == "expired" {',
+        "    session get",
+        "}",
     ]
     out = []
+    # Whole repetitions of the body only, so no block is cut: the count may pass `lines` a little.
     while len(out) < lines:
         out.extend(body)
-    return "\n".join(out[:lines]) + "\n"
+    return "\n".join(out) + "\n"
+
+
+def loop_script(iterations):
+    """One session, then `iterations` wrong codes, each asserted: 2 statements an iteration."""
+    return ("session create recipient=+14155550100\n"
+            f"repeat {iterations} {{\n    validate 000000\n    assert status == 400\n}}\n")
 
 
 def row(figure, value, reference, goal, ok):
@@ -604,8 +629,10 @@ def main():
         lines = 200_000
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "big.vsh")
+            text = generated_script(lines)
+            lines = text.count("\n")
             with open(path, "w") as f:
-                f.write(generated_script(lines))
+                f.write(text)
             parse_runs = max(5, runs // 5)
             check_s = median_seconds([vsh, "check", path], parse_runs)
             wc_s = median_seconds(["wc", "-l", path], parse_runs)
@@ -619,6 +646,23 @@ def main():
                             "", ">= 1 M lines/s", parse_rate >= 1e6))
             rows.append(row(f"parser, whole process: `vsh check` of the {lines//1000}k-line script", f"{rate/1e6:.2f} M lines/s ({check_s*1000:.0f} ms)",
                             f"`wc -l` {wc_s*1000:.1f} ms ({check_s/wc_s:.0f}x)", "", None))
+
+    if "loop" in only:
+        iterations = 100_000
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "loop.vsh")
+            with open(path, "w") as f:
+                f.write(loop_script(iterations))
+            small = os.path.join(tmp, "small.vsh")
+            with open(small, "w") as f:
+                f.write(loop_script(10))
+            loop_s, small_s = interleaved_medians([[vsh, "run", path], [vsh, "run", small]], max(3, runs // 5))
+            statements = 2 * iterations + 1
+            rate = statements / loop_s
+            rows.append(row(f"a loop of {iterations//1000}k `validate` + `assert` on the embedded sandbox, whole process",
+                            f"{rate/1e3:.0f} k statements/s ({loop_s*1000:.0f} ms)",
+                            f"the same script with 10 iterations {small_s*1000:.1f} ms ({loop_s/small_s:.0f}x)",
+                            ">= 100 k statements/s", rate >= 100_000))
 
     if "replay" in only:
         bench_replay(args, rows)
