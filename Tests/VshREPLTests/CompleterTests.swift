@@ -50,6 +50,15 @@ import Testing
         #expect(candidates("fault nonsense ") == [])
     }
 
+    @Test func insideABlockAsOnALineOfItsOwn() {
+        // A block's lines come indented: the indentation is not a word.
+        #expect(candidates("    vali") == ["validate"])
+        #expect(candidates("    session cr") == ["create"])
+        #expect(candidates("  session create recipient=+14155550100 chan") == ["channel="])
+        #expect(candidates("re") == ["repeat"])
+        #expect(candidates("po") == ["poll"])
+    }
+
     @Test func variablesWithTheBuiltins() {
         let context = Completer.Context(variables: ["first", "second"])
         #expect(candidates("validate $", context) == ["$first", "$iteration", "$otp", "$second", "$session", "$transport"])
