@@ -28,11 +28,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     // `fault … delay=D` waits D of real time, by design (docs/language.md): no use to a
     // fuzzer, whose time it eats (a run of such inputs sleeps instead of executing).
-    let delays = script.statements.contains { statement in
-        guard case .fault(_, let parameters) = statement.command else { return false }
-        return parameters.contains { $0.name.name == "delay" }
+    // So are loops of many iterations: a `repeat 1000000` is correct and slow.
+    func wastesTime(_ statements: [Statement]) -> Bool {
+        statements.contains { statement in
+            switch statement.command {
+            case .fault(_, let parameters): return parameters.contains { $0.name.name == "delay" }
+            case .repeat(let count, let body): return (count.literalText.flatMap { Int($0) } ?? 1000) > 100 || wastesTime(body.statements)
+            case .poll(let poll, let body): return poll.maxAttempts > 100 || wastesTime(body.statements)
+            default: return statement.blocks.contains { wastesTime($0.statements) }
+            }
+        }
     }
-    if delays { return 0 }
+    if wastesTime(script.statements) { return 0 }
     let sandbox = VerifySandbox(configuration: .init(seed: 42, startTime: Timestamp(microsecondsSinceEpoch: 1_764_547_200_000_000)))
     let interpreter = Interpreter(
         transport: SandboxTransport(sandbox: sandbox), options: .init(failOnUnexpectedStatus: false, environment: environment))
