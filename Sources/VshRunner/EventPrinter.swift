@@ -30,13 +30,13 @@ struct EventPrinter: Sendable {
             console.out(text.hasSuffix("\n") ? text : text + "\n")
         case .exchange(let request, let response, let duration, let site):
             counter.requests += 1
-            counter.keep(step(.request, site, duration: duration, status: response.status))
+            counter.keep { step(.request, site, duration: duration, status: response.status) }
             guard verbose else { return }
             let status = console.styled(response.statusLine, response.isSuccess ? .green : .yellow)
             console.out("  \(console.styled(place(site), .dim))  \(request.method.rawValue) \(request.shownTarget) → \(status) \(console.styled(format(duration), .dim))\n")
         case .assertionPassed(let site):
             counter.assertions += 1
-            counter.keep(step(.assertion, site, duration: .zero, status: nil))
+            counter.keep { step(.assertion, site, duration: .zero, status: nil) }
             guard verbose else { return }
             console.out("  \(console.styled(place(site), .dim))  \(console.styled("✓", .green)) \(text(site))\n")
         case .slept(let duration, let site):

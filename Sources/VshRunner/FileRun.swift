@@ -114,8 +114,10 @@ final class Counter: @unchecked Sendable {
     /// report of the first ones and a count, not two million entries.
     static let maxSteps = 10_000
 
-    func keep(_ step: Step) {
-        if steps.count < Counter.maxSteps { steps.append(step) } else { omitted += 1 }
+    /// Keeps the step `make` builds, or only counts it once ``maxSteps`` are kept (then it is
+    /// not built: its text costs a redaction pass).
+    func keep(_ make: () -> Step) {
+        if steps.count < Counter.maxSteps { steps.append(make()) } else { omitted += 1 }
     }
 }
 

@@ -207,7 +207,8 @@ public struct Checker: Sendable {
 
     private mutating func checkVariable(_ identifier: Identifier, into findings: inout [Diagnostic]) {
         let name = identifier.name
-        read.insert(name)
+        // What is read matters only to an include's checks (its unread parameters).
+        if missing != nil { read.insert(name) }
         if name == BuiltinVariable.iteration.rawValue, !defined.contains(name) {
             if loops == 0 {
                 findings.append(

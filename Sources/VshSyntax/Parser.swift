@@ -57,6 +57,11 @@ public struct Parser {
                 recover()
                 continue
             }
+            // Most lines do not start with `}`: one byte says so, without a token.
+            if lookahead == nil, lexer.nextByte() != UInt8(ascii: "}") {
+                if let statement = parseLine(depth: depth) { statements.append(statement) }
+                continue
+            }
             let first = peek(.argument)
             if case .word("}") = first.kind {
                 _ = next(.argument)
@@ -133,7 +138,12 @@ public struct Parser {
             return nil
         case .word(let word):
             do {
-                if let block = try parseBlockCommand(word, first.range, depth: depth) { return block }
+                // (The block commands start with r, f, p or i: most lines need no second look.)
+                if let initial = word.utf8.first, initial == UInt8(ascii: "r") || initial == UInt8(ascii: "f") || initial == UInt8(ascii: "p") || initial == UInt8(ascii: "i"),
+                    let block = try parseBlockCommand(word, first.range, depth: depth)
+                {
+                    return block
+                }
                 let statement = try parseCommand(word, first.range)
                 try expectLineEnd(after: statement)
                 return statement
@@ -398,14 +408,14 @@ public struct Parser {
         }
     }
 
-    mutating func parseParameters(_ specs: [ParameterSpec]?, command: String, usage: String) throws(Diagnostic) -> [Parameter] {
+    mutating func parseParameters(_ specs: [ParameterSpec]?, command: String, usage: @autoclosure () -> String) throws(Diagnostic) -> [Parameter] {
         var parameters: [Parameter] = []
         parameters.reserveCapacity(4)
         while !atLineEnd() {
             let token = next(.argument)
             guard case .key(let name) = token.kind else {
                 if case .invalid(let message) = token.kind { throw Diagnostic(message, at: token.range) }
-                throw Diagnostic("expected `name=value`, found \(describe(token))", at: token.range, hint: usage)
+                throw Diagnostic("expected `name=value`, found \(describe(token))", at: token.range, hint: usage())
             }
             let spec = specs?.first(where: { $0.name == name })
             if let specs, spec == nil {
@@ -535,25 +545,25 @@ public struct Parser {
         }
     }
 
-    mutating func parseArgument(usage: String) throws(Diagnostic) -> Argument {
+    mutating func parseArgument(usage: @autoclosure () -> String) throws(Diagnostic) -> Argument {
         let token = next(.value)
         if let argument = argument(from: token) { return argument }
         if case .invalid(let message) = token.kind { throw Diagnostic(message, at: token.range) }
-        throw Diagnostic("expected an argument, found \(describe(token))", at: token.range, hint: usage)
+        throw Diagnostic("expected an argument, found \(describe(token))", at: token.range, hint: usage())
     }
 
-    mutating func parseRequiredArgument(after keyword: SourceRange, what: String, usage: String) throws(Diagnostic) -> Argument {
+    mutating func parseRequiredArgument(after keyword: SourceRange, what: String, usage: @autoclosure () -> String) throws(Diagnostic) -> Argument {
         guard !atLineEnd() else {
-            throw Diagnostic("`\(file.text(in: keyword))` needs \(what)", at: keyword, hint: usage)
+            throw Diagnostic("`\(file.text(in: keyword))` needs \(what)", at: keyword, hint: usage())
         }
-        return try parseArgument(usage: usage)
+        return try parseArgument(usage: usage())
     }
 
     // MARK: Expressions
 
-    mutating func parseExpression(after keyword: SourceRange, usage: String) throws(Diagnostic) -> Expression {
+    mutating func parseExpression(after keyword: SourceRange, usage: @autoclosure () -> String) throws(Diagnostic) -> Expression {
         guard !atLineEnd() else {
-            throw Diagnostic("`\(file.text(in: keyword))` needs an expression", at: keyword, hint: usage)
+            throw Diagnostic("`\(file.text(in: keyword))` needs an expression", at: keyword, hint: usage())
         }
         return try parseExpression(depth: 0)
     }

@@ -72,19 +72,21 @@ public enum Command: Sendable, Equatable {
     /// sandbox for the next matching requests, or clears them. `target` is the endpoint or
     /// `clear`; the bare `drop` and `reset` are parameters whose value is the word `true`.
     case fault(target: Identifier, [Parameter])
+    // The block commands are `indirect`: their payloads are large, and inline they would make
+    // every statement (most are one line) as large as the largest of them.
     /// `repeat 10 { … }`: the block, a number of times (a literal from 1 to
     /// ``Block/maxIterations``, or a variable holding one).
-    case `repeat`(Argument, Block)
+    indirect case `repeat`(Argument, Block)
     /// `for recipient in ["+14155550100", "+442071838750"] { … }`: the block once an element,
     /// with `$recipient` set to it.
-    case forEach(Identifier, Expression, Block)
+    indirect case forEach(Identifier, Expression, Block)
     /// `poll every 2s timeout 1m until body.status == "verified" { … }`: the block, then the
     /// condition, again and again until it holds or the timeout passes.
-    case poll(Poll, Block)
+    indirect case poll(Poll, Block)
     /// `if EXPR { … } else if EXPR { … } else { … }`
-    case `if`([Branch], else: Block?)
+    indirect case `if`([Branch], else: Block?)
     /// `include "flows/signup.vsh" recipient=+14155550100`: another script, run here.
-    case include(Include)
+    indirect case include(Include)
 }
 
 /// A name as written, with where it was written.
