@@ -207,6 +207,11 @@ public struct Redactor: Sendable, Equatable {
     /// token argument of an `auth` line (or of a slip such as `atuh`) replaced whatever its
     /// length, unless it is a variable reference (`$PLIVO_AUTH_TOKEN`). Also catches a
     /// token given where the auth ID goes (`auth $TOKEN` written out, arguments swapped).
+    /// A script's text, each line as a quoted source line is shown (``redact(sourceLine:with:)``).
+    public func redactLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { redact(sourceLine: String($0)) }.joined(separator: "\n")
+    }
+
     public func redact(sourceLine line: String, with replacement: String = Redactor.mark) -> String {
         let bytes = Array(line.utf8)
         let spans = sourceSpans(in: bytes)
@@ -238,7 +243,22 @@ public struct Redactor: Sendable, Equatable {
     /// of an `auth` line.
     public func sourceSpans(in bytes: [UInt8]) -> [Range<Int>] {
         var found = spans(in: bytes)
-        for argument in Self.authArguments(in: bytes) {
+        // The line, and what follows a ` { ` on it (an `auth` written after a block's brace).
+        var starts = [0]
+        var quoted = false
+        for position in bytes.indices {
+            let b = bytes[position]
+            if b == UInt8(ascii: "\""), position == 0 || bytes[position - 1] != UInt8(ascii: "\\") { quoted.toggle() }
+            if !quoted, b == UInt8(ascii: "{"), position + 1 < bytes.count, Self.isSpace(bytes[position + 1]) { starts.append(position + 1) }
+        }
+        let arguments = starts.flatMap { start in
+            Self.authArguments(in: Array(bytes[start...])).map { argument in
+                var shifted = argument
+                shifted.range = (argument.range.lowerBound + start)..<(argument.range.upperBound + start)
+                return shifted
+            }
+        }
+        for argument in arguments {
             let text = String(decoding: bytes[argument.range], as: UTF8.self)
             let literal = argument.literal
             if argument.position >= 1, !Self.isVariableReference(text) {
@@ -256,8 +276,7 @@ public struct Redactor: Sendable, Equatable {
     /// Literal tokens written into a script's `auth` lines: secrets before the line runs,
     /// so that a diagnostic about an earlier line (or the check) never shows them.
     public mutating func learnTokens(fromScript text: String) {
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            let bytes = Array(line.utf8)
+        for bytes in Self.logicalLines(Array(text.utf8)) {
             for argument in Self.authArguments(in: bytes) where argument.position == 1 {
                 let literal = argument.literal
                 if !Self.isVariableReference(String(decoding: bytes[argument.range], as: UTF8.self)), !literal.contains("$"),
@@ -268,6 +287,55 @@ public struct Redactor: Sendable, Equatable {
             }
         }
     }
+
+    /// The lines an `auth` command can be on, as the lexer reads them: split at LF, CR LF and
+    /// a lone CR (bytes, not Swift characters, for which CR LF is one), a `\` at the end of a
+    /// line joined with the next, and what follows a block's ` { ` on its line as a line too
+    /// (the parser refuses it, but it must not show its token while saying so).
+    static func logicalLines(_ bytes: [UInt8]) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        var pending: [UInt8] = []
+        var lineStart = 0
+        var index = 0
+        // Only a line with an `a` (or `A`) can hold an `auth` (or a slip of it): the others,
+        // most of a big file, cost no copy.
+        func finish(_ range: Range<Int>, continued: Bool) {
+            if continued {
+                pending += bytes[range]
+                return
+            }
+            let hasA = pending.contains { $0 == 0x61 || $0 == 0x41 } || bytes[range].contains { $0 == 0x61 || $0 == 0x41 }
+            defer { pending.removeAll() }
+            guard hasA else { return }
+            let joined = pending + bytes[range]
+            lines.append(joined)
+            // After ` { ` (outside quotes), the rest of the line as a line of its own.
+            var quoted = false
+            for position in joined.indices {
+                let b = joined[position]
+                if b == UInt8(ascii: "\""), position == 0 || joined[position - 1] != UInt8(ascii: "\\") { quoted.toggle() }
+                if !quoted, b == UInt8(ascii: "{"), position + 1 < joined.count, isSpace(joined[position + 1]) {
+                    lines.append(Array(joined[(position + 1)...]))
+                }
+            }
+        }
+        while index <= bytes.count {
+            let atEnd = index == bytes.count
+            if atEnd || bytes[index] == 0x0A || bytes[index] == 0x0D {
+                var end = index
+                let continued = end > lineStart && bytes[end - 1] == UInt8(ascii: "\\")
+                if continued { end -= 1 }
+                finish(lineStart..<end, continued: continued && !atEnd)
+                if !atEnd, bytes[index] == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        return lines.filter { !$0.isEmpty }
+    }
+
+    /// White space between arguments, as the lexer takes it: space, tab, vertical tab, form feed.
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0B || b == 0x0C }
 
     struct AuthArgument {
         /// 0: the auth ID, 1: the token, 2…: what follows (a quoted token may hold spaces).
@@ -280,7 +348,6 @@ public struct Redactor: Sendable, Equatable {
     /// The arguments of an `auth` line (or of a slip such as `atuh`, `Auth`), up to a comment.
     static func authArguments(in bytes: [UInt8]) -> [AuthArgument] {
         var index = 0
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
         while index < bytes.count, isSpace(bytes[index]) { index += 1 }
         let commandStart = index
         while index < bytes.count, !isSpace(bytes[index]) { index += 1 }

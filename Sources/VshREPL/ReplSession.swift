@@ -93,6 +93,7 @@ public final class ReplSession {
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
                 if !continued.isEmpty || !block.isEmpty {
+                    if !block.isEmpty { console.out("\n" + console.styled("(the unfinished block was dropped)", .dim)) }
                     continued = []
                     block = []
                     console.out("\n")
@@ -216,7 +217,7 @@ public final class ReplSession {
             redaction: redaction
         ) { event in
             switch event {
-            case .exchange(let request, let response, let duration, _):
+            case .exchange(let request, let response, let duration, let site):
                 // The request comes redacted; the answer is redacted here (a server may echo a value).
                 let redactor = redaction.current
                 let status = console.styled(response.statusLine, response.isSuccess ? .green : .red)
@@ -226,9 +227,10 @@ public final class ReplSession {
                 } else if !response.body.isEmpty {
                     text += redactor.redact(String(decoding: response.body, as: UTF8.self)) + "\n"
                 }
-                if !pager.page(text) { console.out(text) }
-            case .printed(let text, _):
-                if !pager.page(text + "\n") { console.out(text + "\n") }
+                // Inside a loop, no pager: a page to quit each iteration would stop the loop.
+                if !site.iterations.isEmpty || !pager.page(text) { console.out(text) }
+            case .printed(let text, let site):
+                if !site.iterations.isEmpty || !pager.page(text + "\n") { console.out(text + "\n") }
             case .assertionPassed:
                 console.out(console.styled("✓ holds", .green) + "\n")
             case .slept(let duration, _):

@@ -11,7 +11,7 @@ public enum RunReport {
         var suites = ""
         var totals = (tests: 0, failures: 0, errors: 0, skipped: 0)
         for result in results {
-            var cases: [(name: String, line: Int?, time: Duration, body: String, failure: Bool, error: Bool, skipped: Bool)] = []
+            var cases: [(name: String, line: Int?, time: Duration, body: String, failure: Bool, error: Bool, skipped: Bool, file: String?)] = []
             for step in result.steps where step.kind == .assertion {
                 let body: String
                 switch step.outcome {
@@ -21,20 +21,21 @@ public enum RunReport {
                 case .error:
                     body = "<error message=\"\(attribute(step.message ?? "error"))\" type=\"runtime\">\(text(failureText(result, step)))</error>"
                 }
-                cases.append(("\(step.place): \(step.text)", step.file == nil ? step.line : nil, step.duration, body, step.outcome == .failed, step.outcome == .error, false))
+                cases.append(("\(step.place): \(step.text)", step.line, step.duration, body, step.outcome == .failed, step.outcome == .error, false, step.file))
             }
             if let failure = result.failureInfo, failure.kind != .assertion {
                 let location = failure.line.map { ":\($0)" + (failure.column.map { ":\($0)" } ?? "") } ?? ""
                 let message = "\(failure.file ?? result.input.name)\(location): \(failure.message)" + failure.details.map { "\n  \($0)" }.joined()
                 let name = failure.line.map { Step.place(file: failure.file, line: $0, iterations: failure.iterations) + ": \(failure.kind.rawValue) failure" }
                     ?? "\(failure.kind.rawValue) failure"
-                cases.append((name, failure.file == nil ? failure.line : nil, .zero, "<error message=\"\(attribute(failure.message))\" type=\"\(failure.kind.rawValue)\">\(text(message))</error>", false, true, false))
+                cases.append((name, failure.line, .zero, "<error message=\"\(attribute(failure.message))\" type=\"\(failure.kind.rawValue)\">\(text(message))</error>", false, true, false, failure.file))
             }
             if result.notRun {
-                cases.append(("not run (--fail-fast)", nil, .zero, "<skipped message=\"not run: an earlier file failed and --fail-fast was given\"/>", false, false, true))
+                cases.append(("not run (--fail-fast)", nil, .zero, "<skipped message=\"not run: an earlier file failed and --fail-fast was given\"/>", false, false, true, nil))
             } else if cases.isEmpty {
-                cases.append(("run", nil, result.duration, "", false, false, false))
+                cases.append(("run", nil, result.duration, "", false, false, false, nil))
             }
+            let omitted = result.omittedSteps > 0 ? "    <system-out>\(result.omittedSteps) more steps passed and are not listed (a report keeps the first 10,000 of a file)</system-out>\n" : ""
             let failures = cases.filter(\.failure).count
             let errors = cases.filter(\.error).count
             let skipped = cases.filter(\.skipped).count
@@ -46,10 +47,12 @@ public enum RunReport {
             suites += "  <testsuite name=\"\(name)\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(seconds(result.duration))\" timestamp=\"\(timestamp.iso8601)\" file=\"\(name)\">\n"
             for testcase in cases {
                 let line = testcase.line.map { " line=\"\($0)\"" } ?? ""
-                let open = "    <testcase name=\"\(attribute(testcase.name))\" classname=\"\(name)\" file=\"\(name)\"\(line) time=\"\(seconds(testcase.time))\""
+                // A step of an included file names that file, with its own line.
+                let file = testcase.file.map(attribute) ?? name
+                let open = "    <testcase name=\"\(attribute(testcase.name))\" classname=\"\(name)\" file=\"\(file)\"\(line) time=\"\(seconds(testcase.time))\""
                 suites += testcase.body.isEmpty ? open + "/>\n" : open + ">\n      \(testcase.body)\n    </testcase>\n"
             }
-            suites += "  </testsuite>\n"
+            suites += omitted + "  </testsuite>\n"
         }
         return """
             <?xml version="1.0" encoding="UTF-8"?>

@@ -54,7 +54,10 @@ public struct ScriptFormatting: Sendable {
             let changed = Array(formatted.utf8) != bytes
             switch mode {
             case .print:
-                console.out(formatted)
+                // Standard output goes to logs: the tokens the file holds are not shown there
+                // (`--write` writes the file's own text).
+                printer.redactor.learnTokens(fromScript: String(decoding: bytes, as: UTF8.self))
+                console.out(printer.redactor.redactLines(formatted))
             case .check:
                 guard changed else { continue }
                 console.out(input.name + "\n")
@@ -62,17 +65,29 @@ public struct ScriptFormatting: Sendable {
             case .write:
                 guard changed else { continue }
                 guard let path = input.path else {
-                    console.out(formatted)
+                    console.out(printer.redactor.redactLines(formatted))
                     continue
                 }
-                if let problem = FileSystem.writeAtomically(Array(formatted.utf8), to: path, mode: FileSystem.mode(of: path) ?? 0o644) {
+                switch ScriptFormatting.rewrite(path, with: Array(formatted.utf8)) {
+                case nil: console.out("formatted \(input.name)\n")
+                case let problem?:
                     console.err(printer.render(fileError: problem, file: input.name))
                     worst = max(worst, .usage)
-                    continue
                 }
-                console.out("formatted \(input.name)\n")
             }
         }
         return worst
+    }
+
+    /// Replaces the file at `path` (through a link: the file it names) with `bytes`,
+    /// atomically, keeping its mode and owner; why not, when it cannot or must not be.
+    static func rewrite(_ path: String, with bytes: [UInt8]) -> String? {
+        guard let target = FileSystem.resolvingLinks(path), let status = FileSystem.status(of: target) else { return "no such file" }
+        guard status.isRegularFile else { return "not a regular file, so it is not rewritten" }
+        guard status.links == 1 else { return "has \(status.links) hard links: rewriting it would split them (format a copy)" }
+        guard status.mode & 0o222 != 0 else { return "read-only, so it is not rewritten" }
+        if let problem = FileSystem.writeAtomically(bytes, to: target, mode: status.mode) { return problem }
+        FileSystem.setOwner(of: target, owner: status.owner, group: status.group)
+        return nil
     }
 }

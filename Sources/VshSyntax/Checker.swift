@@ -43,7 +43,13 @@ public struct Checker: Sendable {
     public static func check(_ script: Script, predefined: Set<String> = [], fileName: String = "") -> [Diagnostic] {
         var checker = Checker(predefined: predefined, fileName: fileName)
         var findings: [Diagnostic] = []
-        for statement in script.statements { checker.check(statement, into: &findings) }
+        for statement in script.statements {
+            checker.check(statement, into: &findings)
+            if findings.count >= Parser.maxDiagnostics {
+                findings.append(Diagnostic(severity: .note, "too many errors: the rest of the file is not checked", at: statement.range))
+                break
+            }
+        }
         return findings
     }
 
@@ -222,7 +228,8 @@ public struct Checker: Sendable {
             missing!.append(identifier)
             return
         }
-        let known = defined.union(Checker.builtins)
+        // (Not the shell's `$_`, which is in every environment and one edit from any one letter.)
+        let known = defined.union(Checker.builtins).subtracting(["_"])
         let hint = Suggestions.closest(to: name, in: known.sorted()).map { "did you mean `$\($0)`?" }
             ?? "define it with `let \(name) = …`, pass `--var \(name)=VALUE`, or set it in the environment"
         findings.append(Diagnostic("undefined variable `$\(name)`", at: identifier.range, hint: hint))

@@ -103,7 +103,13 @@ public struct DiagnosticPrinter: Sendable {
         var out = ""
         for diagnostic in sorted.prefix(limit) { out += render(diagnostic, in: file) }
         if sorted.count > limit {
-            let more = sorted.count - limit
+            // A parse that stopped at its cap had more than it kept.
+            let stopped = sorted.contains { $0.severity == .note && $0.message.hasPrefix("too many errors") }
+            let more = sorted.count - limit - (stopped ? 1 : 0)
+            if stopped {
+                out += render(fileError: "more than \(more) more errors not shown (the first \(limit) are above); reading stopped after \(sorted.count - 1)", file: file.name, severity: .note)
+                return out
+            }
             out += render(fileError: "\(more) more \(more == 1 ? "error" : "errors") not shown (the first \(limit) are above)", file: file.name, severity: .note)
         }
         return out

@@ -266,7 +266,11 @@ public struct Formatter {
 
     /// `(200)` → `200`: a literal's range covers the parentheses written around it.
     static func withoutParentheses(_ text: String) -> String {
-        var current = Substring(text)
+        // A `\` continuation may sit between a parenthesis and the literal: it is layout too.
+        let joined = text.contains("\\") ? text.replacing("\\\r\n", with: " ").replacing("\\\n", with: " ") : text
+        var current = Substring(joined)
+        current = current.drop { $0 == " " || $0 == "\t" }
+        while let last = current.last, last == " " || last == "\t" { current = current.dropLast() }
         while current.first == "(", current.last == ")" {
             current = current.dropFirst().dropLast()
             current = current.drop { $0 == " " || $0 == "\t" }

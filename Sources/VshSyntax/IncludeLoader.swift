@@ -17,6 +17,8 @@ public struct IncludeLoader {
 
     /// How deep includes nest at most.
     public static let maxDepth = 8
+    /// How many different files one script's includes read at most.
+    public static let maxFiles = 1000
 
     private let read: (String) -> Read
     private var units: [String: IncludedUnit] = [:]
@@ -30,7 +32,7 @@ public struct IncludeLoader {
     /// is `file`'s own (for a cycle back to it), nil for text that is no file (the prompt).
     public static func load(_ script: Script, file: SourceFile, identity: String?, read: @escaping (String) -> Read) -> (script: Script, diagnostics: [Diagnostic]) {
         var loader = IncludeLoader(read: read)
-        let loaded = loader.resolve(script, in: file, stack: identity.map { [($0, file.name)] } ?? [], wrap: { $0 })
+        let loaded = loader.resolve(script, in: file, stack: identity.map { [($0, file.name)] } ?? [], wrap: { $0 }, depth: 0)
         return (loaded, loader.diagnostics)
     }
 
@@ -42,36 +44,38 @@ public struct IncludeLoader {
         }
     }
 
+    /// `depth`: how many blocks are open around the script's lines (those around the include
+    /// lines that led to it): blocks nest at most ``Block/maxDepth`` deep through includes too.
     private mutating func resolve(
-        _ script: Script, in file: SourceFile, stack: [(identity: String, name: String)], wrap: (Diagnostic) -> Diagnostic
+        _ script: Script, in file: SourceFile, stack: [(identity: String, name: String)], wrap: (Diagnostic) -> Diagnostic, depth: Int
     ) -> Script {
         guard IncludeLoader.hasIncludes(script.statements) else { return script }
-        return Script(statements: resolve(script.statements, in: file, stack: stack, wrap: wrap))
+        return Script(statements: resolve(script.statements, in: file, stack: stack, wrap: wrap, depth: depth))
     }
 
     private mutating func resolve(
-        _ statements: [Statement], in file: SourceFile, stack: [(identity: String, name: String)], wrap: (Diagnostic) -> Diagnostic
+        _ statements: [Statement], in file: SourceFile, stack: [(identity: String, name: String)], wrap: (Diagnostic) -> Diagnostic, depth: Int
     ) -> [Statement] {
         statements.map { statement in
             var statement = statement
             switch statement.command {
             case .include(var include):
-                include.unit = load(include, at: statement.range, in: file, stack: stack, wrap: wrap)
+                include.unit = load(include, at: statement.range, in: file, stack: stack, wrap: wrap, depth: depth)
                 statement.command = .include(include)
             case .repeat(let count, var body):
-                body.statements = resolve(body.statements, in: file, stack: stack, wrap: wrap)
+                body.statements = resolve(body.statements, in: file, stack: stack, wrap: wrap, depth: depth + 1)
                 statement.command = .repeat(count, body)
             case .forEach(let name, let list, var body):
-                body.statements = resolve(body.statements, in: file, stack: stack, wrap: wrap)
+                body.statements = resolve(body.statements, in: file, stack: stack, wrap: wrap, depth: depth + 1)
                 statement.command = .forEach(name, list, body)
             case .poll(let poll, var body):
-                body.statements = resolve(body.statements, in: file, stack: stack, wrap: wrap)
+                body.statements = resolve(body.statements, in: file, stack: stack, wrap: wrap, depth: depth + 1)
                 statement.command = .poll(poll, body)
             case .if(var branches, var otherwise):
                 for index in branches.indices {
-                    branches[index].body.statements = resolve(branches[index].body.statements, in: file, stack: stack, wrap: wrap)
+                    branches[index].body.statements = resolve(branches[index].body.statements, in: file, stack: stack, wrap: wrap, depth: depth + 1)
                 }
-                if let inner = otherwise?.statements { otherwise?.statements = resolve(inner, in: file, stack: stack, wrap: wrap) }
+                if let inner = otherwise?.statements { otherwise?.statements = resolve(inner, in: file, stack: stack, wrap: wrap, depth: depth + 1) }
                 statement.command = .if(branches, else: otherwise)
             default:
                 break
@@ -81,7 +85,8 @@ public struct IncludeLoader {
     }
 
     private mutating func load(
-        _ include: Include, at range: SourceRange, in file: SourceFile, stack: [(identity: String, name: String)], wrap: (Diagnostic) -> Diagnostic
+        _ include: Include, at range: SourceRange, in file: SourceFile, stack: [(identity: String, name: String)], wrap: (Diagnostic) -> Diagnostic,
+        depth: Int
     ) -> IncludedUnit? {
         let path = IncludeLoader.path(include.path, relativeTo: file.name)
         func refuse(_ message: String, hint: String? = nil) -> IncludedUnit? {
@@ -103,7 +108,15 @@ public struct IncludeLoader {
             let cycle = (stack[index...].map(\.name) + [path]).joined(separator: " → ")
             return refuse("include cycle: \(cycle)", hint: "a script cannot include itself, directly or through others")
         }
-        if let known = units[identity] { return known }
+        if let known = units[identity] {
+            guard depth + IncludeLoader.blockDepth(known.script.statements) <= Block.maxDepth else {
+                return refuse("blocks nest more than \(Block.maxDepth) deep through this include (its blocks inside the \(depth) around it)")
+            }
+            return known
+        }
+        guard units.count < IncludeLoader.maxFiles else {
+            return refuse("a script includes at most \(IncludeLoader.maxFiles) different files")
+        }
         if let problem = IncludeLoader.binaryProblem(bytes) {
             return refuse("cannot include \(path): it is not a script (\(problem))")
         }
@@ -112,14 +125,26 @@ public struct IncludeLoader {
         let inner: (Diagnostic) -> Diagnostic = { wrap($0.included(from: site, unit: unitFile)) }
         let (parsed, problems) = Parser.parse(unitFile)
         diagnostics += problems.map(inner)
+        guard depth + IncludeLoader.blockDepth(parsed.statements) <= Block.maxDepth else {
+            return refuse("blocks nest more than \(Block.maxDepth) deep through this include (its blocks inside the \(depth) around it)")
+        }
         // Put in the table before its own includes are read: a cycle back to it is found by the
         // stack, a diamond reuses it.
         let placeholder = IncludedUnit(file: unitFile, script: parsed)
         units[identity] = placeholder
-        let resolved = resolve(parsed, in: unitFile, stack: stack + [(identity, path)], wrap: inner)
+        let resolved = resolve(parsed, in: unitFile, stack: stack + [(identity, path)], wrap: inner, depth: depth)
         let unit = resolved == parsed ? placeholder : IncludedUnit(file: unitFile, script: resolved)
         units[identity] = unit
         return unit
+    }
+
+    /// How deep the blocks of `statements` nest (0 without any).
+    static func blockDepth(_ statements: [Statement]) -> Int {
+        var deepest = 0
+        for statement in statements {
+            for block in statement.blocks { deepest = max(deepest, 1 + blockDepth(block.statements)) }
+        }
+        return deepest
     }
 
     /// Why bytes are not script text, in a few words; nil when they may be one.

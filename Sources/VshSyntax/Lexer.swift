@@ -76,6 +76,14 @@ public struct Lexer {
         }
     }
 
+    /// Skips everything left (after too many errors).
+    public mutating func skipToEnd() {
+        while !isAtEnd {
+            skipLine()
+            _ = next(.argument)
+        }
+    }
+
     /// Skips the rest of the current line, after an error.
     public mutating func skipLine() {
         while let byte = peek(), byte != UInt8(ascii: "\n") { offset += 1 }

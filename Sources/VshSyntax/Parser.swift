@@ -10,6 +10,8 @@ public struct Parser {
     /// Names an expression can start with.
     public static let expressionKeywords = ["status", "body", "header", "true", "false", "null", "not"]
     static let maxNesting = 64
+    /// The most errors a file's parse reports; it stops reading there.
+    public static let maxDiagnostics = 1000
 
     var lexer: Lexer
     let file: SourceFile
@@ -51,8 +53,16 @@ public struct Parser {
     /// script), which it consumes; returns the statements and the `}`.
     mutating func parseStatements(opened: SourceRange?, depth: Int) -> (statements: [Statement], close: SourceRange?) {
         var statements: [Statement] = []
-        if opened == nil { statements.reserveCapacity(file.lineStarts.count) }
+        // Room for most scripts at once, but not for every line of a 16 MiB file of errors.
+        if opened == nil { statements.reserveCapacity(min(file.lineStarts.count, 1 << 16)) }
         while !lexer.isAtEnd {
+            // Past the cap the rest is not read: a file of errors costs a screenful, not gigabytes.
+            if diagnostics.count >= Parser.maxDiagnostics {
+                diagnostics.append(Diagnostic(severity: .note, "too many errors: the rest of the file is not read", at: location..<location))
+                lexer.skipToEnd()
+                lookahead = nil
+                break
+            }
             if !invalidLines.isEmpty, invalidLines.contains(lexer.location.line) {
                 recover()
                 continue
@@ -237,6 +247,10 @@ public struct Parser {
                 quoted = true
             } else if byte == UInt8(ascii: "#"), index == 0 || Lexer.isSpace(line[index - 1]) {
                 break
+            } else if byte >= 0xC2, let invisible = InvisibleCharacter.at(line, index) {
+                // Reported where it is; for the block's shape it is a space.
+                index += invisible.length
+                continue
             } else if !Lexer.isSpace(byte) {
                 last = byte
             }

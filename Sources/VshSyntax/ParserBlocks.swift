@@ -101,7 +101,12 @@ extension Parser {
                 guard case .word(let text) = value.kind else {
                     throw Diagnostic("`\(option)` needs a duration", at: token.range, hint: usage)
                 }
-                guard case .success(let duration) = DurationText.read(text), duration > .zero else {
+                let duration: Duration
+                switch DurationText.read(text) {
+                case .success(let read) where read > .zero: duration = read
+                case .failure(.tooLong):
+                    throw Diagnostic("\(quote(text)) is longer than the longest duration, \(DurationText.maximumText) (100 years)", at: value.range)
+                default:
                     throw Diagnostic("\(quote(text)) is not a duration of more than zero", at: value.range, hint: "a duration is a whole number and a unit: 500ms, 30s, 11m, 1h")
                 }
                 if option == "every" {
@@ -166,6 +171,7 @@ extension Parser {
         let after = next(.argument)
         switch after.kind {
         case .newline, .end: return token.range
+        case .invalid(let message): throw Diagnostic(message, at: after.range)
         default:
             throw Diagnostic("`{` ends its line: the block's first command goes on the next line", at: after.range)
         }
@@ -189,6 +195,9 @@ extension Parser {
             diagnostics.append(Diagnostic("`else` follows only the `}` of an `if` block", at: token.range))
             recover()
             skipBlock(openedOnLine: token.range.lowerBound.line, depth: 0)
+        case .invalid(let message):
+            diagnostics.append(Diagnostic(message, at: token.range))
+            recover()
         default:
             diagnostics.append(Diagnostic("`}` stands alone on its line\(elseAllowed ? " (or is followed by `else`)" : "")", at: token.range))
             recover()

@@ -34,6 +34,36 @@ public enum FileSystem {
         public var hashKey: String { "\(device):\(inode)" }
     }
 
+    /// What `stat` says of a file that is to be rewritten in place.
+    public struct Status: Sendable {
+        public var isRegularFile: Bool
+        public var mode: mode_t
+        public var links: Int
+        public var owner: uid_t
+        public var group: gid_t
+    }
+
+    /// The status of what is at `path`, links followed; nil when nothing is.
+    public static func status(of path: String) -> Status? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Status(
+            isRegularFile: info.st_mode & S_IFMT == S_IFREG, mode: info.st_mode & 0o7777, links: Int(info.st_nlink), owner: info.st_uid,
+            group: info.st_gid)
+    }
+
+    /// The path with every link resolved (`realpath`); nil when it names nothing.
+    public static func resolvingLinks(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Gives `path` an owner and group (what only root may change; a refusal is ignored).
+    public static func setOwner(of path: String, owner: uid_t, group: gid_t) {
+        _ = chown(path, owner, group)
+    }
+
     /// The permission bits of what is at `path`, following links; nil when nothing is.
     public static func mode(of path: String) -> mode_t? {
         var info = stat()

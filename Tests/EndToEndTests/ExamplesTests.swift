@@ -11,6 +11,9 @@ import Testing
         return names.filter { $0.hasSuffix(".vsh") && !$0.split(separator: "/").contains("flows") && !$0.hasPrefix("app/") }.sorted()
     }()
 
+    /// The examples at the top of examples/: scripts that stand alone (no include), to copy.
+    static var standalone: [String] { examples.filter { !$0.contains("/") } }
+
     @Test func thereAreAtLeastSevenScenarios() {
         #expect(Self.examples.count >= 7)
     }

@@ -118,6 +118,35 @@ import Testing
         #expect(try VshProcess.run(["fmt", "--check", "--write", "a.vsh"], in: dir).status == 1)
     }
 
+    @Test func fmtWritesThroughALinkAndRefusesWhatItMustNotReplace() throws {
+        let ugly = "print   1\n"
+        let dir = try write(["target.vsh": ugly, "hard.vsh": ugly, "ro.vsh": ugly])
+        symlink("target.vsh", dir.appendingPathComponent("link.vsh").path)
+        link(dir.appendingPathComponent("hard.vsh").path, dir.appendingPathComponent("hard2.vsh").path)
+        chmod(dir.appendingPathComponent("ro.vsh").path, 0o444)
+        let linked = try VshProcess.run(["fmt", "--write", "link.vsh"], in: dir)
+        #expect(linked.status == 0, "\(linked.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("link.vsh").path) == "target.vsh", "the link stays a link")
+        #expect(try String(contentsOf: dir.appendingPathComponent("target.vsh"), encoding: .utf8) == "print 1\n")
+        let hard = try VshProcess.run(["fmt", "--write", "hard.vsh"], in: dir)
+        #expect(hard.status == 1)
+        #expect(hard.stderr.contains("hard.vsh: error: has 2 hard links: rewriting it would split them"))
+        let readOnly = try VshProcess.run(["fmt", "--write", "ro.vsh"], in: dir)
+        #expect(readOnly.status == 1)
+        #expect(readOnly.stderr.contains("ro.vsh: error: read-only, so it is not rewritten"))
+        for name in ["hard.vsh", "hard2.vsh", "ro.vsh"] {
+            #expect(try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8) == ugly, "\(name) untouched")
+        }
+    }
+
+    @Test func fmtOnStandardOutputShowsNoToken() throws {
+        let token = "Zq8wVx3KpL0mN7rT2yB5cD9fG4hJ6kQ1sA0uE3iO"
+        let dir = try write(["s.vsh": "auth MA2025RK4E639VJFZAGV tk9\nprint   \"\(token)\"\n"])
+        let outcome = try VshProcess.run(["fmt", "s.vsh"], in: dir, environment: ["PLIVO_AUTH_TOKEN": token])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout == "auth MA2025RK4E639VJFZAGV [redacted]\nprint \"[redacted]\"\n")
+    }
+
     @Test func theExamplesAreInCanonicalForm() throws {
         let outcome = try VshProcess.run(["fmt", "--check", "examples"])
         #expect(outcome.status == 0, "not formatted: \(outcome.stdout)")

@@ -8,11 +8,14 @@ import Testing
 /// `vsh run` for CI: --jobs, --quiet, reports, --shard, --fail-fast, variables from files
 /// and the environment.
 struct RunnerTests {
-    /// A folder of 14 scripts: the examples twice over, one that fails an assertion, one
+    /// A folder of scripts: the standalone examples twice over, one that fails an assertion, one
     /// that needs `$x`, one that does not parse.
+    /// How many scripts ``folder()`` holds.
+    static var fileCount: Int { 2 * ExamplesTests.standalone.count + 3 }
+
     static func folder() throws -> URL {
         let dir = try VshProcess.temporaryDirectory()
-        for (index, example) in (ExamplesTests.examples + ExamplesTests.examples).enumerated() {
+        for (index, example) in (ExamplesTests.standalone + ExamplesTests.standalone).enumerated() {
             let source = VshProcess.root.appendingPathComponent("examples/\(example)")
             try FileManager.default.copyItem(at: source, to: dir.appendingPathComponent(String(format: "%02d-%@", index, example)))
         }
@@ -37,7 +40,7 @@ struct RunnerTests {
         #expect(lines(parallel.stdout) == lines(sequential.stdout))
         #expect(parallel.stderr == sequential.stderr)
         // The examples twice and 51-var (its $x is given) pass; 50-fails and 52-broken fail.
-        let summary = "\(2 * ExamplesTests.examples.count + 1) passed, 2 failed"
+        let summary = "\(2 * ExamplesTests.standalone.count + 1) passed, 2 failed"
         #expect(sequential.stdout.contains(summary), "stdout: \(sequential.stdout)")
         #expect(parallel.stdout.contains(summary), "stdout: \(parallel.stdout)")
     }
@@ -63,7 +66,7 @@ struct RunnerTests {
         let root = try #require(document.rootElement())
         #expect(root.name == "testsuites")
         let suites = root.elements(forName: "testsuite")
-        #expect(suites.count == 17)
+        #expect(suites.count == RunnerTests.fileCount)
         let cases = suites.flatMap { $0.elements(forName: "testcase") }
         #expect(root.attribute(forName: "tests")?.stringValue == String(cases.count))
         let failures = cases.filter { !$0.elements(forName: "failure").isEmpty }
@@ -91,9 +94,9 @@ struct RunnerTests {
         #expect(outcome.status == 4)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
         let files = try #require(json?["files"] as? [[String: Any]])
-        #expect(files.count == 17)
+        #expect(files.count == RunnerTests.fileCount)
         let summary = try #require(json?["summary"] as? [String: Any])
-        #expect(summary["passed"] as? Int == 15)
+        #expect(summary["passed"] as? Int == RunnerTests.fileCount - 2)
         #expect(summary["failed"] as? Int == 2)
         #expect(summary["exit_code"] as? Int == 4)
         let failing = try #require(files.first { ($0["file"] as? String)?.hasSuffix("50-fails.vsh") == true })
@@ -115,11 +118,11 @@ struct RunnerTests {
         for index in 1...3 {
             let outcome = try VshProcess.run(["run", "--shard", "\(index)/3", "--var", "x=1", dir.path])
             let files = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("✓") || $0.hasPrefix("✗") }.map { String($0.split(separator: " ")[1]) }
-            #expect((5...6).contains(files.count))
+            #expect((RunnerTests.fileCount / 3...RunnerTests.fileCount / 3 + 1).contains(files.count))
             seen += files
         }
-        #expect(seen.count == 17)
-        #expect(Set(seen).count == 17)
+        #expect(seen.count == RunnerTests.fileCount)
+        #expect(Set(seen).count == RunnerTests.fileCount)
         // The same list gives the same part.
         let again = try VshProcess.run(["run", "--shard", "2/3", "--var", "x=1", dir.path])
         let first = try VshProcess.run(["run", "--shard", "2/3", "--var", "x=1", dir.path])
@@ -138,7 +141,7 @@ struct RunnerTests {
         let dir = try Self.folder()
         let outcome = try VshProcess.run(["run", "--fail-fast", "--jobs", "1", "--var", "x=1", dir.path])
         #expect(outcome.status == 4)
-        #expect(outcome.stdout.contains("\(2 * ExamplesTests.examples.count) passed, 1 failed, 2 not run (--fail-fast)"))
+        #expect(outcome.stdout.contains("\(2 * ExamplesTests.standalone.count) passed, 1 failed, 2 not run (--fail-fast)"))
         #expect(!outcome.stdout.contains("51-var.vsh"))
     }
 

@@ -96,6 +96,33 @@ import VerifyAPI
         #expect(!swapped.secrets.contains("MA2025RK4E639VJFZAGV"), "an auth ID in the token's place is not a secret")
     }
 
+    /// Every way the lexer reads an `auth` line is a way its token is learned: CR LF and lone CR
+    /// line ends (CR LF is one Swift character, not two), vertical tab and form feed between
+    /// the arguments, a `\` continuation, and an `auth` written after a block's ` { `.
+    @Test(arguments: [
+        "print 1\r\nauth MA2025RK4E639VJFZAGV TOKEN\r\nprint 2\r\n",
+        "print 1\rauth MA2025RK4E639VJFZAGV TOKEN\rprint 2\r",
+        "auth MA2025RK4E639VJFZAGV\u{0C}TOKEN\n",
+        "auth MA2025RK4E639VJFZAGV\u{0B}TOKEN\n",
+        "auth MA2025RK4E639VJFZAGV \\\n    TOKEN\n",
+        "auth \\\r\n MA2025RK4E639VJFZAGV \\\r\n TOKEN\r\n",
+        "if $transport == \"sandbox\" { auth MA2025RK4E639VJFZAGV TOKEN\n}\n",
+        "repeat 2 { auth MA2025RK4E639VJFZAGV \"TOKEN\"\n}\n",
+    ])
+    func everyShapeOfAnAuthLineTeachesItsToken(_ script: String) {
+        for token in [Self.token, "tk9"] {
+            var redactor = Redactor()
+            redactor.learnTokens(fromScript: script.replacing("TOKEN", with: token))
+            #expect(redactor.secrets == [token], "\(script.debugDescription)")
+        }
+    }
+
+    @Test func aShortTokenAfterABlocksBraceIsHiddenInTheQuotedLine() {
+        let line = Array("if 1 == 1 { auth MA2025RK4E639VJFZAGV tk9".utf8)
+        let (shown, _) = Redactor().redact(sourceLine: line, span: 0..<2)
+        #expect(String(decoding: shown, as: UTF8.self) == "if 1 == 1 { auth MA2025RK4E639VJFZAGV [redacted]")
+    }
+
     @Test func theSharedRedactorIsOneForEveryone() {
         let shared = SharedRedactor()
         shared.update { $0.add(Self.token) }

@@ -135,6 +135,20 @@ import VshSyntax
         assertDiagnostics("repeat 1️⃣\(count) {\n    session get\n}\nsession get", [Expected("1️⃣", containing: "a repeat count is a whole number from 1 to 1000000")])
     }
 
+    @Test func aFileOfErrorsStopsAtTheCap() {
+        let (_, diagnostics) = Parser.parse(source(String(repeating: "}\n", count: 50_000)))
+        #expect(diagnostics.count == Parser.maxDiagnostics + 1)
+        #expect(diagnostics.last?.message == "too many errors: the rest of the file is not read")
+        #expect(diagnostics.last?.severity == .note)
+        let rendered = DiagnosticPrinter().render(diagnostics, in: source(""))
+        #expect(rendered.hasSuffix("test.vsh: note: more than 950 more errors not shown (the first 50 are above); reading stopped after 1000\n"))
+    }
+
+    @Test func aPollDurationPastTheLongestIsNamedSo() {
+        assertDiagnostics("poll every 1s timeout 1️⃣36501d until status == 200 {\n    session get\n}", [Expected("1️⃣", containing: "is longer than the longest duration, 36500d")])
+        assertDiagnostics("repeat 2 {2️⃣\u{00A0}\n    session get\n}\nsession get", [Expected("2️⃣", containing: "U+00A0 NO-BREAK SPACE")])
+    }
+
     @Test func aMillionIsAllowed() {
         #expect(statements("repeat 1000000 {\n}").count == 1)
     }

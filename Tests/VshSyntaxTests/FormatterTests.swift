@@ -30,6 +30,8 @@ import VshSyntax
         "fault create drop times=2\nsleep 1h30m\nauth MA2025RK4E639VJFZAGV $PLIVO_AUTH_TOKEN\nsession list status=verified limit=5\n",
         "#!/usr/bin/env vsh\n\n\n# a\n\nsession get   # one\nsession get    # two\n\nsession get\n\n\n",
         "session create recipient=+14155550100 \\\n    channel=sms  # joined\n",
+        "assert (\\\n    1) == 1\n",
+        "print ( \\\n\"a\" \\\n )\n",
     ]
 
     static var everyInput: [String] { scripts + written.indices.map { "written #\($0)" } }

@@ -95,8 +95,10 @@ import VshSyntax
     }
 
     @Test func theDeepestScriptAllowedIsCheckedAndFormattedOnASmallStack() {
-        // Each file as deep as blocks go, including the next at the bottom, as deep as includes go.
-        let levels = Block.maxDepth
+        // Blocks nest 16 deep through the whole chain of includes: 2 in each of 8 files, and in
+        // the innermost an expression as deep as expressions go.
+        let files = IncludeLoader.maxDepth
+        let levels = Block.maxDepth / files
         @Sendable func nested(_ inner: String) -> String {
             var text = ""
             for level in 0..<levels { text += String(repeating: " ", count: level * 4) + "repeat 2 {\n" }
@@ -104,17 +106,24 @@ import VshSyntax
             for level in (0..<levels).reversed() { text += String(repeating: " ", count: level * 4) + "}\n" }
             return text
         }
-        var files: [String: String] = [:]
-        for index in 0..<IncludeLoader.maxDepth { files["suite/f\(index).vsh"] = nested("include \"f\(index + 1).vsh\"") }
-        files["suite/f\(IncludeLoader.maxDepth - 1).vsh"] = nested("print $iteration")
-        let all = files
+        var all: [String: String] = [:]
+        for index in 1..<files { all["suite/f\(index).vsh"] = nested("include \"f\(index + 1).vsh\"") }
+        all["suite/f\(files - 1).vsh"] = nested("assert " + String(repeating: "(", count: 62) + "true" + String(repeating: ")", count: 62))
+        let chain = all
         let outcome = onSmallStack { [self] in
-            let (diagnostics, _) = problems(nested("include \"f1.vsh\""), all)
-            let formatted = (try? Formatter.format(SourceFile(name: "f.vsh", text: all["suite/f0.vsh"]!)).get()) == all["suite/f0.vsh"]
+            let (diagnostics, _) = problems(nested("include \"f1.vsh\""), chain)
+            let formatted = (try? Formatter.format(SourceFile(name: "f.vsh", text: chain["suite/f1.vsh"]!)).get()) == chain["suite/f1.vsh"]
             return (diagnostics.map(\.message), formatted)
         }
         #expect(outcome.0 == [])
         #expect(outcome.1)
+        // One block more anywhere in the chain is refused at the include where the count passes
+        // the limit: here the last one, in f6.vsh, with 15 blocks around it.
+        var deeper = all
+        deeper["suite/f3.vsh"] = "repeat 2 {\n" + all["suite/f3.vsh"]! + "}\n"
+        let (refused, _) = problems(nested("include \"f1.vsh\""), deeper)
+        #expect(refused.map(\.message) == ["blocks nest more than \(Block.maxDepth) deep through this include (its blocks inside the 15 around it)"])
+        #expect(refused.first?.source?.file.name == "suite/f6.vsh")
     }
 
     @Test func anExponentialFanOutIsStoppedAtTheExpansionBudget() {
