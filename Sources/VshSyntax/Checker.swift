@@ -44,11 +44,11 @@ public struct Checker: Sendable {
         var checker = Checker(predefined: predefined, fileName: fileName)
         var findings: [Diagnostic] = []
         for statement in script.statements {
-            checker.check(statement, into: &findings)
             if findings.count >= Parser.maxDiagnostics {
                 findings.append(Diagnostic(severity: .note, "too many errors: the rest of the file is not checked", at: statement.range))
                 break
             }
+            checker.check(statement, into: &findings)
         }
         return findings
     }
