@@ -216,28 +216,32 @@ public struct Parser {
     /// Whether a line holds ` { ` outside strings and comments: a block's brace with its
     /// first command written after it, on the same line.
     static func hasBraceWord(_ line: [UInt8]) -> Bool {
-        var quoted = false
-        var index = 0
-        while index < line.count {
-            let byte = line[index]
-            if quoted {
-                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") { quoted = false }
-            } else if byte == UInt8(ascii: "\"") {
-                quoted = true
-            } else if byte == UInt8(ascii: "#"), index == 0 || Lexer.isSpace(line[index - 1]) {
-                return false
-            } else if byte == UInt8(ascii: "{"), index > 0, Lexer.isSpace(line[index - 1]), index + 1 < line.count, Lexer.isSpace(line[index + 1]) {
+        var found = false
+        forEachCodeByte(of: line) { index in
+            guard line[index] == UInt8(ascii: "{"), index > 0, Lexer.isSpace(line[index - 1]), index + 1 < line.count, Lexer.isSpace(line[index + 1]) else {
                 return true
             }
-            index += 1
+            found = true
+            return false
         }
-        return false
+        return found
     }
 
     /// Whether a line's last character before its comment is `{`.
     static func endsWithBrace(_ line: [UInt8]) -> Bool {
-        var quoted = false
         var last: UInt8 = 0
+        forEachCodeByte(of: line) { index in
+            if !Lexer.isSpace(line[index]) { last = line[index] }
+            return true
+        }
+        return last == UInt8(ascii: "{")
+    }
+
+    /// Calls `body` with the index of each byte of `line` that is code: not inside a string,
+    /// not in the comment, not part of a character that only looks like a space (for a
+    /// block's shape it is one; it is reported where it is). `body` returns false to stop.
+    private static func forEachCodeByte(of line: [UInt8], _ body: (Int) -> Bool) {
+        var quoted = false
         var index = 0
         while index < line.count {
             let byte = line[index]
@@ -246,17 +250,15 @@ public struct Parser {
             } else if byte == UInt8(ascii: "\"") {
                 quoted = true
             } else if byte == UInt8(ascii: "#"), index == 0 || Lexer.isSpace(line[index - 1]) {
-                break
+                return
             } else if byte >= 0xC2, let invisible = InvisibleCharacter.at(line, index) {
-                // Reported where it is; for the block's shape it is a space.
                 index += invisible.length
                 continue
-            } else if !Lexer.isSpace(byte) {
-                last = byte
+            } else if !body(index) {
+                return
             }
             index += 1
         }
-        return last == UInt8(ascii: "{")
     }
 
     mutating func recover() {
