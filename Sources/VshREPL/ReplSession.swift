@@ -151,11 +151,7 @@ public final class ReplSession {
         let file = SourceFile(name: "<prompt>", text: line)
         let (parsed, parseErrors) = Parser.parse(file)
         // Includes from the current folder.
-        var (script, findings) = (parsed, [Diagnostic]())
-        if IncludeLoader.hasIncludes(parsed.statements) {
-            let reader = IncludeReader()
-            (script, findings) = IncludeLoader.load(parsed, file: file, identity: nil, read: reader.read)
-        }
+        var (script, findings) = IncludeReader.load(parsed, file: file, identity: nil)
         // The same checks as a script's, knowing what earlier lines defined and sent.
         var checker = Checker(predefined: interpreter.predefinedNames, hasRequest: interpreter.lastResponse != nil, fileName: file.name)
         for statement in script.statements { checker.check(statement, into: &findings) }

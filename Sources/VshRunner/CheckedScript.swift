@@ -18,18 +18,11 @@ struct CheckedScript {
         case .success(let bytes):
             let file = SourceFile(name: input.name, bytes: bytes)
             let (parsed, parseErrors) = Parser.parse(file)
-            let (script, includeErrors) = CheckedScript.loadIncludes(parsed, file: file, identity: input.path.flatMap(IncludeReader.identity(of:)))
+            let (script, includeErrors) = IncludeReader.load(parsed, file: file, identity: input.path.flatMap(IncludeReader.identity(of:)))
             let checkErrors = Checker.check(script, predefined: predefined, fileName: file.name)
             let problems = (parseErrors + includeErrors + checkErrors).sorted { $0.sortKey < $1.sortKey }
             return .success(CheckedScript(file: file, script: script, problems: problems))
         }
-    }
-
-    /// The script with the files it includes read into it (from disk, relative to `file`).
-    static func loadIncludes(_ script: Script, file: SourceFile, identity: String?) -> (Script, [Diagnostic]) {
-        guard IncludeLoader.hasIncludes(script.statements) else { return (script, []) }
-        let reader = IncludeReader()
-        return IncludeLoader.load(script, file: file, identity: identity, read: reader.read)
     }
 
     /// The files the script includes, once each, in the order they are first included.

@@ -76,11 +76,6 @@ public final class Interpreter {
         }
     }
 
-    /// `$name`'s value.
-    func evaluateVariable(_ identifier: Identifier) async throws(RunFailure) -> JSONValue {
-        try await variable(identifier)
-    }
-
     /// Sets a script variable (a `for` loop's, an include's parameter).
     func setVariable(_ name: String, _ value: JSONValue) {
         variables[name] = value
@@ -401,7 +396,7 @@ public final class Interpreter {
     }
 
     /// `$name`: script variables, then the built-ins, then the environment.
-    private func variable(_ identifier: Identifier) async throws(RunFailure) -> JSONValue {
+    func variable(_ identifier: Identifier) async throws(RunFailure) -> JSONValue {
         let name = identifier.name
         if let value = variables[name] { return value }
         switch BuiltinVariable(rawValue: name) {

@@ -100,7 +100,7 @@ extension Interpreter {
         // A variable passed keeps its value (a number stays a number); anything else is text.
         for parameter in include.parameters {
             if case .variable(let name) = parameter.value.kind {
-                setVariable(parameter.name.name, try await evaluateVariable(Identifier(name, range: parameter.value.range)))
+                setVariable(parameter.name.name, try await variable(Identifier(name, range: parameter.value.range)))
             } else {
                 setVariable(parameter.name.name, .string(try await resolve(parameter.value)))
             }

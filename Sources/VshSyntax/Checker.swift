@@ -164,11 +164,9 @@ public struct Checker: Sendable {
         defined = inner.defined
         hasRequest = inner.hasRequest
         expansions = inner.expansions
-        read.formUnion(inner.read.subtracting(inner.definedHere(parameters: include.parameters)))
+        // What the parameters supplied is not read from outside.
+        read.formUnion(inner.read.subtracting(include.parameters.map(\.name.name)))
     }
-
-    /// The names read inside an include that the include itself supplied.
-    private func definedHere(parameters: [Parameter]) -> Set<String> { Set(parameters.map(\.name.name)) }
 
     private mutating func check(_ argument: Argument, into findings: inout [Diagnostic]) {
         switch argument.kind {

@@ -27,11 +27,8 @@ public struct Parser {
     /// Parses a whole script. Statements come back for every line that parsed,
     /// diagnostics for every line that did not.
     public static func parse(_ file: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
-        var parser = Parser(file)
-        parser.invalidLines = parser.checkEncoding()
-        let statements = parser.parseStatements(opened: nil, depth: 0).statements
-        if parser.diagnostics.count > 1 { parser.diagnostics.sort { $0.sortKey < $1.sortKey } }
-        return (Script(statements: statements), parser.diagnostics)
+        let parsed = parseKeepingComments(file)
+        return (parsed.script, parsed.diagnostics)
     }
 
     /// The `# comments` of the text parsed so far, in order.

@@ -28,6 +28,13 @@ public final class IncludeReader: @unchecked Sendable {
         }
     }
 
+    /// `script` (parsed from `file`) with the files it includes read from disk into it, and
+    /// what stopped an include; no pass at all for a script without includes.
+    public static func load(_ script: Script, file: SourceFile, identity: String?) -> (script: Script, diagnostics: [Diagnostic]) {
+        guard IncludeLoader.hasIncludes(script.statements) else { return (script, []) }
+        return IncludeLoader.load(script, file: file, identity: identity, read: IncludeReader().read)
+    }
+
     /// The identity the reader gives the file at `path` (nil when there is none).
     public static func identity(of path: String) -> String? {
         FileSystem.identity(of: path).map { "\($0.hashKey)" }
