@@ -82,7 +82,10 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The inbox page, compiled into the binary (`PackageResources`): no files to
+            // install beside it, no CDN, no build step.
+            resources: [.embedInCode("Inbox/inbox.html"), .embedInCode("Inbox/inbox.css"), .embedInCode("Inbox/inbox.js"), .embedInCode("Inbox/icon.svg")]
         ),
         .target(
             name: "VerifyLiveHTTP",

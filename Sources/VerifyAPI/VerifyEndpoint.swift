@@ -70,7 +70,7 @@ public enum SandboxPath {
 
     /// The endpoints under it: `/__sandbox/NAME` (and `/__sandbox/faults/ID`).
     public enum Name: String, CaseIterable, Sendable {
-        case outbox, clock, faults, callbacks, state, reset, sessions, outcomes
+        case outbox, clock, faults, callbacks, state, reset, sessions, outcomes, expire, inbox, timeline, events
     }
 
     public static func path(_ name: Name) -> String { "/\(root)/\(name.rawValue)" }
@@ -78,6 +78,7 @@ public enum SandboxPath {
     public static let outbox = path(.outbox)
     public static let clock = path(.clock)
     public static let faults = path(.faults)
+    public static let events = path(.events)
 }
 
 public enum VerifyParameters {

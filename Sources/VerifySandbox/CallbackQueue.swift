@@ -35,6 +35,11 @@ struct CallbackQueue: Sendable {
         return entries.indices.contains(index) ? index : nil
     }
 
+    /// The callback of that id, while the log still holds it.
+    func entry(id: Int) -> StatusCallback? {
+        index(of: id).map { entries[$0] }
+    }
+
     /// The callbacks one new attempt causes: one per status it goes through, each due at
     /// its instant (a late delivery's last one only when the clock gets there).
     mutating func attemptMade(_ attempt: DeliveryAttempt, of session: SessionRecord) {
@@ -74,6 +79,13 @@ struct CallbackQueue: Sendable {
             parameters: StatusCallback.fields(
                 session: session, attempt: attempt, sessionStatus: SessionStatus.verified.rawValue, channelStatus: step.status,
                 errorCode: step.errorCode))
+    }
+
+    /// The session was expired on request (`POST /__sandbox/expire`): its expiry callback is due now.
+    mutating func sessionExpired(_ uuid: String, at now: Timestamp) {
+        guard let id = expiryOf[uuid], let index = index(of: id), entries[index].state == .pending else { return }
+        entries[index].dueAt = now
+        due.insert(Due(at: now, id: id))
     }
 
     @discardableResult

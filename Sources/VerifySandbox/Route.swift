@@ -22,6 +22,14 @@ enum Route: Equatable {
     case seed
     /// `/__sandbox/outcomes`: how a recipient's or a session's next attempts end (GET, POST).
     case outcomes
+    /// `/__sandbox/expire`: a session's code expires now (POST).
+    case expire
+    /// `/__sandbox/inbox`: what the inbox page shows (GET).
+    case inbox
+    /// `/__sandbox/timeline`: one session's story (GET).
+    case timeline
+    /// `/__sandbox/events`: the event stream (GET; the served sandbox streams it).
+    case events
 
     init?(path: String) {
         // Compared as bytes; a segment becomes a String only when it is an auth_id or a uuid.
@@ -44,6 +52,10 @@ enum Route: Equatable {
             case .reset: self = .reset
             case .sessions: self = .seed
             case .outcomes: self = .outcomes
+            case .expire: self = .expire
+            case .inbox: self = .inbox
+            case .timeline: self = .timeline
+            case .events: self = .events
             }
             return
         }
@@ -96,8 +108,8 @@ enum Route: Equatable {
         case .outbox: [.get]
         case .faults: [.get, .post, .delete]
         case .fault: [.delete]
-        case .callbacks, .state: [.get]
-        case .reset, .seed: [.post]
+        case .callbacks, .state, .inbox, .timeline, .events: [.get]
+        case .reset, .seed, .expire: [.post]
         case .outcomes: [.get, .post]
         }
     }

@@ -41,15 +41,21 @@ struct SandboxAccount: Sendable {
     /// from the one before a reset (``CallbackJob/incarnation``).
     var incarnation = 0
     let sendsCallbacks: Bool
+    /// Whether the account notes its ``changes`` for the sandbox's event journal
+    /// (``VerifySandbox/Configuration/keepsEvents``).
+    let keepsEvents: Bool
+    /// What changed in the operation under way, drained into the journal by ``SandboxState``.
+    var changes: [SandboxChange] = []
 
     /// - Parameter defaultAppUUID: the account's default app (a restored one's); nil: drawn.
     init(
         authID: String, now: Timestamp, seed: UInt64?, rateLimits: RateLimits = .verify, sendsCallbacks: Bool = false,
-        defaultAppUUID: String? = nil
+        keepsEvents: Bool = false, defaultAppUUID: String? = nil
     ) {
         self.authID = authID
         self.now = now
         self.sendsCallbacks = sendsCallbacks
+        self.keepsEvents = keepsEvents
         if rateLimits != .off { listWindow = RateWindow(limit: RateLimits.listLimit, period: RateLimits.listPeriod) }
         if rateLimits == .all { accountWindow = RateWindow(limit: RateLimits.accountLimit, period: RateLimits.accountPeriod) }
         random = SandboxRandom(seed: seed.map { $0 ^ Self.fingerprint(authID) })
@@ -75,7 +81,39 @@ struct SandboxAccount: Sendable {
     mutating func advance(by duration: Duration) throws(SandboxError) {
         guard duration > .zero else { return }
         guard let moved = now.adding(duration) else { throw .clockAtEnd }
+        let before = now
         now = moved
+        if keepsEvents { noteTimePassing(from: before) }
+    }
+
+    /// Notes what the clock's move from `before` to ``now`` changed: sessions that expired,
+    /// attempts that moved on (a late delivery), codes that reached the phone. Statuses are
+    /// worked out from the clock on every read, so this is the one place that sees time pass.
+    private mutating func noteTimePassing(from before: Timestamp) {
+        note(.clock)
+        for session in sessions {
+            let expired = session.verifiedAt == nil && session.expiresAt > before && session.expiresAt <= now
+            var moved = false
+            for attempt in session.attempts {
+                guard let last = attempt.timeline.last, last.at > before else { continue }
+                if attempt.timeline.contains(where: { $0.at > before && $0.at <= now }) { moved = true }
+                if let delivered = attempt.deliveredAt, delivered > before, delivered <= now {
+                    note(.message(session: session.uuid, attempt: attempt.uuid))
+                }
+            }
+            if expired || moved { note(.session(uuid: session.uuid)) }
+        }
+    }
+
+    /// Records a change for the event journal, when the sandbox keeps one.
+    mutating func note(_ change: SandboxChange) {
+        if keepsEvents { changes.append(change) }
+    }
+
+    /// Notes a new attempt: the session changed, and its code reached the phone if it was delivered at once.
+    private mutating func noteAttempt(_ attempt: DeliveryAttempt, of uuid: String) {
+        note(.session(uuid: uuid))
+        if let delivered = attempt.deliveredAt, delivered <= now { note(.message(session: uuid, attempt: attempt.uuid)) }
     }
 
     // MARK: - The Verify endpoints
@@ -124,6 +162,7 @@ struct SandboxAccount: Sendable {
             expiresAt: now.advanced(by: configuration.codeLifetime)
         )
         add(record)
+        noteAttempt(attempt, of: uuid)
         if sendsCallbacks {
             callbacks.attemptMade(attempt, of: record)
             callbacks.sessionMade(record)
@@ -141,6 +180,7 @@ struct SandboxAccount: Sendable {
         let attempt = DeliveryAttempt(
             uuid: random.uuid(), sequence: session.attempts.count + 1, channel: parameters.channel, time: now, outcome: outcome)
         sessions[index].attempts.append(attempt)
+        noteAttempt(attempt, of: session.uuid)
         if sendsCallbacks { callbacks.attemptMade(attempt, of: sessions[index]) }
         return (initiated(session.uuid), sessions[index])
     }
@@ -192,16 +232,25 @@ struct SandboxAccount: Sendable {
     mutating func validateSession(uuid: String, body: RequestBody, maxAttempts: Int) throws(SandboxError) -> SandboxState.Reply {
         let record = try session(uuid: uuid)
         let submission = try OTPSubmission(body: body.json(), pathUUID: record.uuid)
+        let index = indexByUUID[record.uuid]!
+        // Every request that reaches the session's own checks is in its timeline.
+        func refuse(_ result: ValidationRecord.Result) -> SandboxError {
+            sessions[index].log(ValidationRecord(at: now, result: result))
+            note(.session(uuid: record.uuid))
+            if case .refused(let error) = result { return error }
+            return .incorrectOTP
+        }
         switch record.status(at: now) {
-        case .verified: throw .alreadyVerified
-        case .expired: throw .sessionExpired
+        case .verified: throw refuse(.refused(.alreadyVerified))
+        case .expired: throw refuse(.refused(.sessionExpired))
         case .inProgress: break
         }
-        guard record.validationAttempts < maxAttempts else { throw .tooManyAttempts }
-        let index = indexByUUID[record.uuid]!
+        guard record.validationAttempts < maxAttempts else { throw refuse(.refused(.tooManyAttempts)) }
         sessions[index].validationAttempts += 1
-        guard submission.matches(record.code) else { throw .incorrectOTP }
+        guard submission.matches(record.code) else { throw refuse(.incorrect) }
         sessions[index].verifiedAt = now
+        sessions[index].log(ValidationRecord(at: now, result: .verified))
+        note(.session(uuid: record.uuid))
         if sendsCallbacks { callbacks.sessionVerified(sessions[index], at: now) }
         return SandboxState.Reply(
             status: 200,
@@ -209,6 +258,23 @@ struct SandboxAccount: Sendable {
                 "api_id": .string(random.uuid()), "message": "session validated successfully.",
                 "session_uuid": .string(record.uuid),
             ]))
+    }
+
+    /// `POST /__sandbox/expire`: the session's code expires now, as if its lifetime had run
+    /// out (its expiry callback goes now too). A verified session is refused; an expired one
+    /// stays as it is.
+    mutating func expireSession(uuid: String) throws(SandboxError) -> SessionRecord {
+        let record = try session(uuid: uuid)
+        switch record.status(at: now) {
+        case .verified: throw .alreadyVerified
+        case .expired: return record
+        case .inProgress: break
+        }
+        let index = indexByUUID[record.uuid]!
+        sessions[index].expiresAt = now
+        if sendsCallbacks { callbacks.sessionExpired(record.uuid, at: now) }
+        note(.session(uuid: record.uuid))
+        return sessions[index]
     }
 
     /// The session of that uuid (any case).
@@ -236,6 +302,7 @@ struct SandboxAccount: Sendable {
         let fault = try SandboxFault(body: body, id: "f\(faultsArmed + 1)")
         faultsArmed += 1
         faults.append(fault)
+        note(.faults)
         return fault
     }
 
@@ -245,6 +312,7 @@ struct SandboxAccount: Sendable {
         let fault = faults[index]
         faults[index].remaining -= 1
         if faults[index].remaining == 0 { faults.remove(at: index) }
+        note(.faults)
         return fault
     }
 

@@ -72,6 +72,17 @@ public enum SandboxError: Error, Sendable, Hashable {
     case outcomeTargetInvalid
     /// The outbox's `wait` is not a duration of at most a minute.
     case waitInvalid
+    /// `POST /__sandbox/expire` or `GET /__sandbox/timeline` without a `session_uuid`.
+    case sessionUUIDRequired
+    /// An `after` of `GET /__sandbox/events` that is not an event id.
+    case eventIDInvalid
+    /// More event streams open at once than the server keeps.
+    case tooManyStreams
+    /// A change named by the inbox page's `X-Vsh-Account` on a server whose token is its own.
+    case inboxControlsOff
+    /// `X-Vsh-Account` on a request that is not the inbox page's own (another origin, or a
+    /// `Host` that is not this machine's); the served sandbox checks it.
+    case inboxControlsForeign
     /// More than ``OutboxWait/maximumWaiting`` outbox requests waiting at once.
     case tooManyWaiting
     /// A new auth_id past ``SandboxState/maximumAccounts``.
@@ -110,7 +121,8 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .bodyTooLarge: 413
         case .headersTooLarge: 431
         case .unsupportedMediaType: 415
-        case .tooManyDeliveryAttempts, .rateLimited, .tooManyWaiting, .tooManyAccounts: 429
+        case .tooManyDeliveryAttempts, .rateLimited, .tooManyWaiting, .tooManyAccounts, .tooManyStreams: 429
+        case .inboxControlsOff, .inboxControlsForeign: 403
         default: 400
         }
     }
@@ -161,6 +173,12 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .seedTimeMismatch(let lifetime): "created_at does not fit the status: a code expires \(lifetime) after its session is created"
         case .seedCodeInvalid: "code must be 4 to 8 digits"
         case .waitInvalid: "wait must be a duration of at most 1m"
+        case .sessionUUIDRequired: "session_uuid is required"
+        case .eventIDInvalid: "after must be an event id (a whole number)"
+        case .tooManyStreams: "too many event streams are open (at most \(EventStreamLimit.maximum))"
+        case .inboxControlsForeign: "X-Vsh-Account is taken only from the inbox page itself (its own origin, on a local address)"
+        case .inboxControlsOff:
+            "the inbox page cannot change accounts on this server (it was started with its own --token): send the account's credentials"
         case .tooManyWaiting: "too many requests are waiting on the outbox (at most \(OutboxWait.maximumWaiting))"
         case .tooManyAccounts: "the sandbox keeps at most \(SandboxState.maximumAccounts) accounts; reset one (POST /__sandbox/reset)"
         case .tooManyFaults: "at most \(SandboxFault.maximumArmed) faults may be armed at once; clear some (DELETE /__sandbox/faults)"
@@ -187,7 +205,8 @@ public enum SandboxError: Error, Sendable, Hashable {
         .bodyNotObject, .bodyNotJSON, .limitInvalid, .offsetInvalid, .statusInvalid, .timeInvalid(filter: "<filter>"),
         .timeTooOld, .advanceInvalid, .advanceTooLong, .clockAtEnd, .faultEndpointInvalid, .faultTimesInvalid, .faultStatusInvalid, .faultKindInvalid,
         .faultBodyInvalid, .faultDelayInvalid, .faultRetryAfterInvalid, .faultNotFound, .rateLimited(retryAfter: 60),
-        .seedTimeInvalid, .seedTimeMismatch(lifetime: "<lifetime>"), .seedCodeInvalid, .outcomeInvalid, .outcomeTargetInvalid, .waitInvalid, .tooManyWaiting, .tooManyAccounts,
+        .seedTimeInvalid, .seedTimeMismatch(lifetime: "<lifetime>"), .seedCodeInvalid, .outcomeInvalid, .outcomeTargetInvalid, .waitInvalid, .sessionUUIDRequired, .eventIDInvalid, .tooManyStreams,
+        .inboxControlsOff, .inboxControlsForeign, .tooManyWaiting, .tooManyAccounts,
         .tooManyFaults, .tooManyOutcomes,
         .authenticationFailed, .accountRequired, .sessionNotFound, .notFound,
         .methodNotAllowed(allowed: [.get, .post]), .bodyTooLarge, .unsupportedMediaType,

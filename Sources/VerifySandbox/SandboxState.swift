@@ -17,6 +17,9 @@ struct SandboxState: Sendable {
     var accountOrder: [String] = []
     /// Lower-case session uuid to the auth_id that owns it (uuids are unique sandbox-wide).
     var accountOfSession: [String: String] = [:]
+    /// The recent changes of every account, for the event stream (kept only with
+    /// ``VerifySandbox/Configuration/keepsEvents``).
+    var journal = EventJournal()
 
     /// The most accounts one sandbox keeps; `POST /__sandbox/reset` frees one.
     static let maximumAccounts = 10_000
@@ -48,9 +51,18 @@ struct SandboxState: Sendable {
             add(
                 SandboxAccount(
                     authID: authID, now: now, seed: configuration.seed, rateLimits: configuration.rateLimits,
-                    sendsCallbacks: configuration.sendsCallbacks))
+                    sendsCallbacks: configuration.sendsCallbacks, keepsEvents: configuration.keepsEvents))
         }
+        // Also when the body throws: a wrong code is counted (and noted) before it is refused.
+        defer { drainChanges(of: authID) }
         return try body(&accounts[authID]!)
+    }
+
+    /// Moves what an operation noted in an account into the journal.
+    private mutating func drainChanges(of authID: String) {
+        guard accounts[authID]?.changes.isEmpty == false else { return }
+        for change in accounts[authID]!.changes { journal.append(change, account: authID) }
+        accounts[authID]!.changes.removeAll(keepingCapacity: true)
     }
 
     /// A new account (first seen, or restored), as a new life of its auth_id: its
@@ -69,7 +81,7 @@ struct SandboxState: Sendable {
         guard duration > .zero else { return }
         guard now.adding(duration) != nil, accounts.values.allSatisfy({ $0.now.adding(duration) != nil }) else { throw .clockAtEnd }
         try? advanceBase(by: duration)
-        for authID in accountOrder { try? accounts[authID]!.advance(by: duration) }
+        for authID in accountOrder { modifyAccount(authID) { try? $0.advance(by: duration) } }
     }
 
     private mutating func advanceBase(by duration: Duration) throws(SandboxError) {
@@ -185,6 +197,7 @@ struct SandboxState: Sendable {
         if let account = accounts.removeValue(forKey: authID) {
             accountOrder.removeAll { $0 == authID }
             for session in account.sessions { accountOfSession[session.uuid] = nil }
+            if configuration.keepsEvents { journal.append(.reset, account: authID) }
         }
         return Reply(status: 200, json: .object(["reset": .string(authID), "now": .string(now.iso8601)]))
     }
@@ -307,6 +320,7 @@ struct SandboxState: Sendable {
                 jobs += account.callbacks.takeDue(at: account.now, limit: limit - jobs.count, token: token).map { job in
                     var job = job
                     job.incarnation = incarnation
+                    account.note(.callback(id: job.id))
                     return job
                 }
             }
@@ -319,6 +333,7 @@ struct SandboxState: Sendable {
             // A try of the account's life before a reset: that callback is gone with it.
             guard account.incarnation == job.incarnation else { return }
             account.callbacks.finish(job.id, outcome: outcome, at: account.now)
+            account.note(.callback(id: job.id))
         }
     }
 
@@ -326,6 +341,7 @@ struct SandboxState: Sendable {
     private mutating func modifyAccount(_ authID: String, _ body: (inout SandboxAccount) -> Void) {
         guard accounts[authID] != nil else { return }
         body(&accounts[authID]!)
+        drainChanges(of: authID)
     }
 
     /// `GET /__sandbox/callbacks[?session_uuid=…]`: the caller's account's callback log, or every account's.
@@ -339,6 +355,131 @@ struct SandboxState: Sendable {
             account.callbacks.entries.lazy.filter { sessionUUID == nil || $0.sessionUUID == sessionUUID }.map(\.json)
         }
         return Reply(status: 200, json: .object(["callbacks": .array(listed)]))
+    }
+
+    // MARK: - The inbox
+
+    /// `POST /__sandbox/expire` with `{"session_uuid": "…"}`: the session's code expires now.
+    mutating func expireSession(body: RequestBody, caller: OutOfBandCaller) throws(SandboxError) -> Reply {
+        guard let authID = caller.authID else { throw .accountRequired }
+        let fields = try BodyFields(body.json(), known: ["session_uuid"])
+        guard let uuid = try fields.text("session_uuid") else { throw .sessionUUIDRequired }
+        let maxAttempts = configuration.maxAttempts
+        return try withAccount(authID) { account throws(SandboxError) in
+            let session = try account.expireSession(uuid: uuid)
+            return Reply(status: 200, json: InboxView.entry(session, in: account, maxAttempts: maxAttempts))
+        }
+    }
+
+    /// `GET /__sandbox/inbox[?account=AUTH_ID]`: every account in the switcher (only the
+    /// caller's, with credentials), and the one shown (`account`, else the one that sent last)
+    /// with its newest sessions; `sequence` is where its event stream should start.
+    func inboxResponse(query: [QueryItem], caller: OutOfBandCaller) throws(SandboxError) -> Reply {
+        var wanted: String?
+        for item in query {
+            guard item.name == "account" else { throw .unknownParameter(item.name) }
+            wanted = item.value
+        }
+        let listed = accounts(of: caller.authID)
+        let shown = wanted.flatMap { name in listed.first { $0.authID == name } } ?? latestActive(listed)
+        return Reply(
+            status: 200,
+            json: .object([
+                "sequence": .number(Double(journal.last)), "now": .string(now.iso8601),
+                "controls": .bool(configuration.acceptsInboxControls || caller.authID != nil),
+                "accounts": .array(listed.map(InboxView.summary)),
+                "account": shown.map { InboxView.account($0, maxAttempts: configuration.maxAttempts) } ?? .null,
+            ]))
+    }
+
+    /// The account whose latest attempt is the newest (the first seen, when none has sessions).
+    private func latestActive(_ accounts: [SandboxAccount]) -> SandboxAccount? {
+        var best: (SandboxAccount, Timestamp, Int)?
+        for account in accounts {
+            guard let last = account.sessions.last?.attempts.last else { continue }
+            let key = (last.time, account.incarnation)
+            if best.map({ key > ($0.1, $0.2) }) ?? true { best = (account, key.0, key.1) }
+        }
+        return best?.0 ?? accounts.first
+    }
+
+    /// `GET /__sandbox/timeline?session_uuid=…`: one session's story (``InboxView/timeline(_:in:maxAttempts:)``).
+    func timelineResponse(query: [QueryItem], caller: OutOfBandCaller) throws(SandboxError) -> Reply {
+        var uuid: String?
+        for item in query {
+            guard item.name == "session_uuid" else { throw .unknownParameter(item.name) }
+            uuid = item.value.lowercased()
+        }
+        guard let uuid else { throw .sessionUUIDRequired }
+        guard let owner = accountOfSession[uuid], caller.authID == nil || caller.authID == owner, let account = accounts[owner]
+        else { throw .sessionNotFound }
+        let session = try account.session(uuid: uuid)
+        return Reply(status: 200, json: InboxView.timeline(session, in: account, maxAttempts: configuration.maxAttempts))
+    }
+
+    /// `GET /__sandbox/events?after=N[&account=AUTH_ID]` in-process (the served sandbox streams
+    /// it instead): the events since `after`, as one JSON answer.
+    func eventsResponse(query: [QueryItem], caller: OutOfBandCaller) throws(SandboxError) -> Reply {
+        let request = try EventRequest(query: query, caller: caller)
+        let batch = events(after: request.after ?? journal.last, account: request.account)
+        return Reply(
+            status: 200,
+            json: .object([
+                "events": .array(batch.events.map(\.json)), "last": .number(Double(batch.last)), "complete": .bool(batch.complete),
+            ]))
+    }
+
+    /// The journal's entries after `sequence` as events, each rendered from the state as it is now.
+    func events(after sequence: UInt64, account authID: String?) -> SandboxEventBatch {
+        let read = journal.read(after: sequence, account: authID)
+        guard read.complete else { return SandboxEventBatch(events: [], last: read.last, complete: false) }
+        // Several changes to one session in a batch are one event: the latest state, at the last one's id.
+        var lastIndex: [SandboxChange: Int] = [:]
+        for (index, entry) in read.entries.enumerated() { lastIndex[entry.change] = index }
+        var events: [SandboxEvent] = []
+        for (index, entry) in read.entries.enumerated() where lastIndex[entry.change] == index || isEvent(entry.change) {
+            if let event = event(for: entry) { events.append(event) }
+        }
+        return SandboxEventBatch(events: events, last: read.last, complete: true)
+    }
+
+    /// Changes that are events each time they happen, not a state to show: a message, a reset.
+    private func isEvent(_ change: SandboxChange) -> Bool {
+        switch change {
+        case .message, .reset: true
+        default: false
+        }
+    }
+
+    private func event(for entry: EventJournal.Entry) -> SandboxEvent? {
+        let authID = entry.authID
+        func make(_ type: SandboxEvent.Kind, _ pairs: [(key: String, value: JSONValue)]) -> SandboxEvent {
+            SandboxEvent(id: entry.sequence, kind: type, data: .object([(key: "auth_id", value: .string(authID))] + pairs))
+        }
+        if case .reset = entry.change { return make(.reset, [("now", .string(now.iso8601))]) }
+        // An account reset since: what it noted before is gone with it.
+        guard let account = accounts[authID] else { return nil }
+        switch entry.change {
+        case .session(let uuid):
+            guard let session = try? account.session(uuid: uuid) else { return nil }
+            return make(.session, [("session", InboxView.entry(session, in: account, maxAttempts: configuration.maxAttempts))])
+        case .message(let uuid, let attemptUUID):
+            guard let session = try? account.session(uuid: uuid), let attempt = session.attempts.first(where: { $0.uuid == attemptUUID }),
+                let deliveredAt = attempt.deliveredAt
+            else { return nil }
+            let message = OutboxMessage(authID: authID, session: session, attempt: attempt, deliveredAt: deliveredAt)
+            guard case .object(let pairs) = message.json else { return nil }
+            return make(.message, pairs.filter { $0.key != "auth_id" })
+        case .callback(let id):
+            guard let callback = account.callbacks.entry(id: id) else { return nil }
+            return make(.callback, InboxView.callbackFields(callback).filter { $0.key != "kind" })
+        case .clock:
+            return make(.clock, [("now", .string(account.now.iso8601))])
+        case .faults:
+            return make(.faults, [("faults", .array(account.faults.map(\.json)))])
+        case .reset:
+            return nil
+        }
     }
 
     // MARK: - Faults

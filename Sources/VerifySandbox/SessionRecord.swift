@@ -9,8 +9,8 @@ enum SessionStatus: String, Sendable, CaseIterable {
 
 /// One Verify session as the sandbox keeps it.
 ///
-/// Only `attempts` (a resend adds one), `verifiedAt` and `validationAttempts` ever
-/// change; whether a session has expired, and where each attempt's delivery stands,
+/// Only `attempts` (a resend adds one), `verifiedAt`, `validationAttempts` and the
+/// validation log ever change (and `expiresAt`, when a session is expired on request); whether a session has expired, and where each attempt's delivery stands,
 /// is worked out from the clock on every read, so nothing has to run when time moves.
 struct SessionRecord: Sendable {
     /// Creation order, which breaks ties between sessions made at the same (frozen) instant.
@@ -39,6 +39,10 @@ struct SessionRecord: Sendable {
     var verifiedAt: Timestamp?
     /// Judged validation attempts, right or wrong; malformed bodies do not count.
     var validationAttempts = 0
+    /// The validation requests the session saw, judged or refused, for its timeline (at most
+    /// ``ValidationRecord/maximumKept``; `validationsDropped` counts the ones let go).
+    var validations: [ValidationRecord] = []
+    var validationsDropped = 0
 
     /// The alias of the account's default Verify application.
     static let defaultAlias = "default_verify_app"

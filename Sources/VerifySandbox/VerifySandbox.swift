@@ -32,6 +32,13 @@ public final class VerifySandbox: Sendable {
         /// Whether sessions created with a `url` queue status callbacks, for a deliverer to
         /// take (``takeDueCallbacks()``): the served sandbox's does; in-process nothing sends them.
         public var sendsCallbacks: Bool
+        /// Whether the sandbox keeps a journal of what changes, for `GET /__sandbox/events` and
+        /// the inbox page (``events(after:account:)``): the served sandbox does; a script's need not.
+        public var keepsEvents: Bool
+        /// Whether a change may name its account with the inbox page's `X-Vsh-Account` header
+        /// instead of credentials: the served sandbox allows it only while its token is the
+        /// default (there is no secret to keep then), so the page never holds a token.
+        public var acceptsInboxControls: Bool
         /// Seeds the generator of uuids and codes, making a run reproducible; nil: a seed drawn from the system once.
         public var seed: UInt64?
         /// Where the virtual clock starts; nil: the wall clock when the sandbox is made.
@@ -40,7 +47,7 @@ public final class VerifySandbox: Sendable {
         public init(
             authToken: String? = nil, fixedCode: String? = nil, codeLifetime: Duration = .seconds(600),
             maxAttempts: Int = 10, maxDeliveryAttempts: Int = 5, rateLimits: RateLimits = .verify, sendsCallbacks: Bool = false,
-            seed: UInt64? = nil, startTime: Timestamp? = nil
+            keepsEvents: Bool = false, acceptsInboxControls: Bool = false, seed: UInt64? = nil, startTime: Timestamp? = nil
         ) {
             self.authToken = authToken
             self.fixedCode = fixedCode
@@ -49,6 +56,8 @@ public final class VerifySandbox: Sendable {
             self.maxDeliveryAttempts = maxDeliveryAttempts
             self.rateLimits = rateLimits
             self.sendsCallbacks = sendsCallbacks
+            self.keepsEvents = keepsEvents
+            self.acceptsInboxControls = acceptsInboxControls
             self.seed = seed
             self.startTime = startTime
         }
@@ -64,6 +73,21 @@ public final class VerifySandbox: Sendable {
     public let callbacksDue: AsyncStream<Void>
     /// Wakes the waiting outbox requests when the state may have changed.
     let changes = ChangeNotifier()
+    /// Wakes the event readers (``nextEvents(after:account:timeout:clock:)``) when the journal grew.
+    let eventChanges = ChangeNotifier()
+    /// Event streams open now (``openEventStream()``).
+    let openStreams = Atomic<Int>(0)
+
+    /// `body` under the lock; the event readers wake when it noted a change.
+    func withState<T: Sendable>(_ body: (inout SandboxState) -> T) -> T {
+        let (result, noted) = state.withLock { state in
+            let before = state.journal.last
+            let result = body(&state)
+            return (result, state.journal.last != before)
+        }
+        if noted { eventChanges.changed() }
+        return result
+    }
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -77,7 +101,7 @@ public final class VerifySandbox: Sendable {
     /// being sent; report each one's outcome with ``finishCallback(_:outcome:)``. A
     /// session's next callback is handed out only once its previous one is finished.
     public func takeDueCallbacks(limit: Int = .max) -> [CallbackJob] {
-        let (jobs, more) = state.withLock { state in
+        let (jobs, more) = withState { state in
             let jobs = state.takeDueCallbacks(limit: limit)
             return (jobs, jobs.count == limit && state.hasDueCallbacks)
         }
@@ -88,7 +112,7 @@ public final class VerifySandbox: Sendable {
     /// Records a try: delivered on a 200, else due again after Plivo's next retry gap.
     /// Signals ``callbacksDue`` whenever something is due then (its slot is free again).
     public func finishCallback(_ job: CallbackJob, outcome: CallbackOutcome) {
-        let due = state.withLock { state in
+        let due = withState { state in
             state.finishCallback(job, outcome: outcome)
             return state.hasDueCallbacks
         }
@@ -134,6 +158,7 @@ public final class VerifySandbox: Sendable {
     public func advanceClock(by duration: Duration) throws(SandboxError) {
         try state.withLock { state throws(SandboxError) in try state.advanceAll(by: duration) }
         changes.changed()
+        eventChanges.changed()
         signalCallbacks()
     }
 
@@ -143,6 +168,7 @@ public final class VerifySandbox: Sendable {
             try state.withAccount(authID) { account throws(SandboxError) in try account.advance(by: duration) }
         }
         changes.changed()
+        eventChanges.changed()
         signalCallbacks(account: authID)
     }
 
@@ -179,8 +205,10 @@ public final class VerifySandbox: Sendable {
             state.accountOrder = []
             state.accountOfSession = [:]
             for account in decoded.accounts { state.add(account) }
+            state.journal.forgetAll()
         }
         changes.changed()
+        eventChanges.changed()
         return decoded.accounts.count
     }
 
@@ -267,7 +295,7 @@ public final class VerifySandbox: Sendable {
             var caller = OutOfBandCaller.anonymous
             defer { touched = route.account ?? caller.authID }
             switch (route, method) {
-            case (.sessions, .post), (.clock, .post), (.reset, _), (.seed, _): outboxMayChange = true
+            case (.sessions, .post), (.clock, .post), (.reset, _), (.seed, _), (.expire, _): outboxMayChange = true
             default: break
             }
             if let account = route.account {
@@ -275,10 +303,10 @@ public final class VerifySandbox: Sendable {
                     guard Self.isAuthorized(headerFields, account: account, token: token) else { throw .authenticationFailed }
                 }
             } else {
-                caller = try Self.caller(headerFields, token: configuration.authToken)
+                caller = try Self.caller(headerFields, configuration: configuration)
             }
             guard route.methods.contains(method) else { throw .methodNotAllowed(allowed: route.methods) }
-            (outcome, fault) = state.withLock { state in
+            (outcome, fault) = withState { state in
                 var fault: SandboxFault?
                 let result = Result { () throws(SandboxError) -> SandboxState.Reply in
                     if let endpoint = route.endpoint(method: method), let account = route.account {
@@ -327,6 +355,14 @@ public final class VerifySandbox: Sendable {
                         return try state.setOutcome(body: body, caller: caller)
                     case (.outcomes, _):
                         return state.outcomesResponse(caller: caller)
+                    case (.expire, _):
+                        return try state.expireSession(body: body, caller: caller)
+                    case (.inbox, _):
+                        return try state.inboxResponse(query: query, caller: caller)
+                    case (.timeline, _):
+                        return try state.timelineResponse(query: query, caller: caller)
+                    case (.events, _):
+                        return try state.eventsResponse(query: query, caller: caller)
                     }
                 }.mapError { SandboxState.Failure(error: $0, apiID: state.random.uuid()) }
                 return (result, fault)
@@ -397,11 +433,23 @@ public final class VerifySandbox: Sendable {
         return authID == account && given.elementsEqual(token.utf8) && Credentials.isWellFormed(authID: account)
     }
 
+    /// The header the inbox page names its account with, in place of credentials it never
+    /// holds (``Configuration/acceptsInboxControls``).
+    public static let inboxAccountHeader = HTTPField.Name("X-Vsh-Account")!
+
     /// The caller of an out-of-band endpoint: anonymous without an `Authorization` header;
     /// else the account of its HTTP Basic credentials, which must be a well-formed auth_id
-    /// and (when the sandbox has one) the token, or the answer is 401.
-    static func caller(_ headerFields: HTTPFields, token: String?) throws(SandboxError) -> OutOfBandCaller {
-        guard headerFields[.authorization] != nil else { return .anonymous }
+    /// and (when the sandbox has one) the token, or the answer is 401. Without credentials,
+    /// the inbox page's `X-Vsh-Account` names an account where the sandbox accepts it (403
+    /// where it does not).
+    static func caller(_ headerFields: HTTPFields, configuration: Configuration) throws(SandboxError) -> OutOfBandCaller {
+        let token = configuration.authToken
+        guard headerFields[.authorization] != nil else {
+            guard let named = headerFields[inboxAccountHeader] else { return .anonymous }
+            guard configuration.acceptsInboxControls else { throw .inboxControlsOff }
+            guard Credentials.isWellFormed(authID: named) else { throw .authenticationFailed }
+            return .account(named)
+        }
         guard let (authID, given) = basicCredentials(headerFields), Credentials.isWellFormed(authID: authID),
             token.map({ given.elementsEqual($0.utf8) }) ?? true
         else { throw .authenticationFailed }

@@ -4,6 +4,9 @@ import Synchronization
 /// where a long wait of its request (the waiting outbox, an armed delay) ends, so that it
 /// gives back what it holds at once instead of living out its minute for no one.
 ///
+/// An event stream (``EventStream``) also ends this way when the server shuts down: its
+/// connection's departure is declared then, as the client will be gone a moment later.
+///
 /// A client that only half-closes (sends its request, then shuts its writing side, as
 /// `nc -N` does) still reads the answer: the wait ends early and answers what there is
 /// then, as nginx ends a request whose client closed (its 499).
@@ -15,6 +18,9 @@ final class ClientDeparture: Sendable {
     }
 
     private let state = Mutex(State())
+
+    /// Whether the client has left (or been declared gone).
+    var hasLeft: Bool { state.withLock { $0.left } }
 
     /// The client left: every wait of its requests is cancelled, and any that starts later is at once.
     func left() {

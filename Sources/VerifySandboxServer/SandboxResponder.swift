@@ -36,9 +36,19 @@ struct SandboxResponder: HTTPResponder {
     let sandbox: VerifySandbox
     let maxBodySize: Int
     let logger: Logger
+    /// The `--host` the server listens on: a `Host` the inbox page's controls are taken from.
+    let listeningHost: String
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
+        if request.method == .get, let target = request.head.path, Self.path(of: target) == SandboxPath.events,
+            !request.headers.contains(VerifySandbox.inboxAccountHeader)
+                || InboxPage.isFromThePage(request.headers, authority: request.head.authority, listeningHost: listeningHost)
+        {
+            let response = EventStream.response(target: target, headerFields: request.headers, sandbox: sandbox)
+            logger.info("\(Self.logLine(method: request.method, target: target, status: response.status.code, duration: ContinuousClock.now - start))\(response.status == .ok ? " (stream)" : "")")
+            return response
+        }
         let (response, fault) = try await answer(request, clientAddress: context.clientAddress)
         var answer = response
         if let delay = fault?.delay {
@@ -120,6 +130,17 @@ struct SandboxResponder: HTTPResponder {
         }
         // Any other error reading the body is the connection's (it is gone): no answer can reach it.
 
+        if let asset = InboxPage.asset(path: Self.path(of: target)) {
+            guard request.method == .get || request.method == .head else {
+                return (sandbox.response(for: .methodNotAllowed(allowed: [.get])), nil)
+            }
+            return (APIResponse(status: 200, headerFields: InboxPage.headers(for: asset), body: asset.bytes), nil)
+        }
+        if request.headers.contains(VerifySandbox.inboxAccountHeader),
+            !InboxPage.isFromThePage(request.headers, authority: request.head.authority, listeningHost: listeningHost)
+        {
+            return (sandbox.response(for: .inboxControlsForeign), nil)
+        }
         if request.method == .get, let wait = OutboxWait.requested(target: target) {
             let (sandbox, headers) = (sandbox, request.headers)
             return (await Self.untilClientLeaves { await sandbox.waitingOutbox(target: target, headerFields: headers, wait: wait) }, nil)
@@ -132,6 +153,11 @@ struct SandboxResponder: HTTPResponder {
             clientAddress: clientAddress
         )
         return (answer.response, answer.fault)
+    }
+
+    /// A request target without its query.
+    static func path(of target: String) -> String {
+        String(target.prefix { $0 != "?" })
     }
 
     /// `body`, cancelled if the client leaves meanwhile (``ClientDeparture``).

@@ -48,7 +48,8 @@ public struct SandboxServer: Sendable {
 
         public init(
             host: String = "127.0.0.1", port: Int = 8790,
-            sandbox: VerifySandbox = VerifySandbox(configuration: .init(authToken: "sandbox", sendsCallbacks: true)),
+            sandbox: VerifySandbox = VerifySandbox(
+                configuration: .init(authToken: "sandbox", sendsCallbacks: true, keepsEvents: true, acceptsInboxControls: true)),
             logger: Logger = Logger(label: "vsh.sandbox"), maxBodySize: Int = 64 * 1024, idleTimeout: Duration = .seconds(60),
             shutdownGracePeriod: Duration = .seconds(5), callbackTimeout: Duration = .seconds(8)
         ) {
@@ -175,7 +176,8 @@ public struct SandboxServer: Sendable {
 
     func makeApplication(onListening: @escaping @Sendable (Address) async -> Void) -> Application<SandboxResponder> {
         let responder = SandboxResponder(
-            sandbox: configuration.sandbox, maxBodySize: configuration.maxBodySize, logger: configuration.logger)
+            sandbox: configuration.sandbox, maxBodySize: configuration.maxBodySize, logger: configuration.logger,
+            listeningHost: configuration.host)
         let host = configuration.host
         let port = configuration.port
         let idleTimeout = configuration.idleTimeout

@@ -104,7 +104,7 @@ public struct Formatter {
 
     /// One output line; a comment that followed code on one of `trailingFrom`'s lines goes after it.
     private mutating func line(_ text: String, depth: Int, trailingFrom source: ClosedRange<Int>) {
-        var out = String(repeating: " ", count: depth * Formatter.indentWidth) + text
+        let out = String(repeating: " ", count: depth * Formatter.indentWidth) + text
         while nextComment < comments.count, comments[nextComment].line <= source.upperBound {
             let comment = comments[nextComment]
             if comment.line >= source.lowerBound, comment.trailing {

@@ -132,7 +132,8 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(
                 authToken: token, fixedCode: otp, codeLifetime: DurationText.parse(codeLifetime) ?? .seconds(600),
                 maxDeliveryAttempts: maxDeliveries, rateLimits: RateLimits(rawValue: rateLimits) ?? .verify, sendsCallbacks: true,
-                seed: seed))
+                // The inbox page's controls hold no token: they work only while the token is no secret.
+                keepsEvents: true, acceptsInboxControls: token == "sandbox", seed: seed))
         let stateFile = state.map(StateFile.init(path:))
         if let stateFile, let snapshot = try stateFile.read() {
             do {
@@ -151,6 +152,7 @@ struct Serve: AsyncParsableCommand {
             try await server.run { address in
                 // Never the token itself: this line ends up in CI logs.
                 writeLine("vsh sandbox listening on \(address.url) (\(tokenNote); auth_id: any MA or SA + 18 of A-Z0-9)", to: 1)
+                writeLine("vsh sandbox inbox: \(address.url)/ (the codes sent, live, in a browser)", to: 1)
             }
         } catch let failure as SandboxServer.StartFailure {
             throw CommandError(failure.description, status: .runtimeFailure)
