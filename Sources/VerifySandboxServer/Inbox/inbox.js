@@ -132,7 +132,7 @@
     const item = el(
       "li",
       {
-        class: `card status-${entry.status}${unseen ? " unseen" : ""}${entry.session_uuid === state.open ? " open" : ""}`,
+        class: `card state-${entry.status}${unseen ? " unseen" : ""}${entry.session_uuid === state.open ? " open" : ""}`,
         tabindex: "0", "data-uuid": entry.session_uuid,
         "aria-label": `Code ${entry.code} for +${entry.recipient}, ${entry.status}${unseen ? ", new" : ""}`,
       },
