@@ -392,15 +392,16 @@ struct SandboxState: Sendable {
             ]))
     }
 
-    /// The account whose latest attempt is the newest (the first seen, when none has sessions).
+    /// The account whose latest attempt is the newest, a resend included (the first seen,
+    /// when none has sessions); of two at the same instant, the one made later.
     private func latestActive(_ accounts: [SandboxAccount]) -> SandboxAccount? {
-        var best: (SandboxAccount, Timestamp, Int)?
+        var best: (account: SandboxAccount, at: Timestamp)?
         for account in accounts {
-            guard let last = account.sessions.last?.attempts.last else { continue }
-            let key = (last.time, account.incarnation)
-            if best.map({ key > ($0.1, $0.2) }) ?? true { best = (account, key.0, key.1) }
+            let latest = account.sessions.lazy.compactMap { $0.attempts.last?.time }.max()
+            guard let latest else { continue }
+            if best.map({ (latest, account.incarnation) > ($0.at, $0.account.incarnation) }) ?? true { best = (account, latest) }
         }
-        return best?.0 ?? accounts.first
+        return best?.account ?? accounts.first
     }
 
     /// `GET /__sandbox/timeline?session_uuid=…`: one session's story (``InboxView/timeline(_:in:maxAttempts:)``).

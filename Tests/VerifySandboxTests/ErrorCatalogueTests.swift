@@ -49,8 +49,11 @@ struct ErrorCatalogueTests {
         #expect(SandboxError.bodyTooLarge.status == 413)
         #expect(SandboxError.unsupportedMediaType.status == 415)
         #expect(SandboxError.headersTooLarge.status == 431)
-        let clientErrors = SandboxError.catalogue.filter { ![401, 404, 405, 413, 415, 429, 431].contains($0.status) }
-        #expect(clientErrors.count == 44)  // 429s: tooManyDeliveryAttempts, rateLimited
+        #expect(SandboxError.inboxControlsOff.status == 403)
+        #expect(SandboxError.inboxControlsForeign.status == 403)
+        #expect(SandboxError.tooManyStreams.status == 429)
+        let clientErrors = SandboxError.catalogue.filter { ![401, 403, 404, 405, 413, 415, 429, 431].contains($0.status) }
+        #expect(clientErrors.count == 46)  // 429s: tooManyDeliveryAttempts, rateLimited
         #expect(clientErrors.allSatisfy { $0.status == 400 })
     }
 }
