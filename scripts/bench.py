@@ -15,6 +15,8 @@ Benchmarks (`--only NAME[,NAME]`, repeatable, runs a subset):
               `vsh-sandbox serve`, beside the same flows through Plivo's Python SDK
   wrk         `vsh-sandbox serve` answering GET session under wrk, beside nginx
               serving the same JSON body as a static file
+  inbox       the same GET with three inbox event streams connected, beside nginx;
+              and creates under wrk with the three streams against none
   load        scripts/load.py: 20,000 checked requests (create, retrieve, list,
               validate) over 64 connections; errors and the server's peak RSS"""
 
@@ -39,7 +41,7 @@ import urllib.request
 sys.dont_write_bytecode = True
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCHMARKS = ("startup", "quickstart", "examples", "parser", "loop", "replay", "flows", "wrk", "callbacks", "load")
+BENCHMARKS = ("startup", "quickstart", "examples", "parser", "loop", "replay", "flows", "wrk", "inbox", "callbacks", "load")
 REPLAYED = 1000
 
 # The sandbox server's side of the live benchmarks.
@@ -426,6 +428,108 @@ def bench_wrk(args, rows):
                     "≥ 0.5x nginx", ratio >= 0.5))
 
 
+class EventStreams:
+    """`count` readers of `GET /__sandbox/events`, as the inbox page's EventSource holds one:
+    each a thread that reads the stream and counts the events it gets. Closed on exit."""
+
+    def __init__(self, url, count=3):
+        import threading
+        host, port = url.split("//", 1)[1].rsplit(":", 1)
+        self.sockets, self.counts, self.threads = [], [0] * count, []
+        for index in range(count):
+            sock = socket.create_connection((host, int(port)), timeout=10)
+            sock.sendall(b"GET /__sandbox/events HTTP/1.1\r\nHost: " + host.encode() +
+                         b"\r\nAccept: text/event-stream\r\n\r\n")
+            head = b""
+            while b"retry: 1000" not in head:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    sys.exit("bench: an event stream closed before it started")
+                head += chunk
+            if not head.startswith(b"HTTP/1.1 200"):
+                sys.exit(f"bench: the event stream answered {head[:60]!r}")
+            sock.settimeout(None)
+            self.sockets.append(sock)
+            thread = threading.Thread(target=self._read, args=(index, sock), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _read(self, index, sock):
+        try:
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                self.counts[index] += chunk.count(b"\nevent: ")
+        except OSError:
+            return
+
+    @property
+    def events(self):
+        return sum(self.counts)
+
+    def close(self):
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+        for thread in self.threads:
+            thread.join(5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def bench_inbox(args, rows):
+    """The API's GET beside nginx with three inbox streams connected (what three people
+    watching the page hold open); then creates, each an event every stream reads, with the
+    three streams against none, in the same run."""
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            sys.exit(f"bench: {tool} not found (scripts/bench installs it with apt)")
+    runs = 1 if args.quick else 3
+    duration = 5
+    with sandbox_server(args.sandbox) as server:
+        base = f"/v1/Account/{AUTH_ID}/Verify/Session/"
+        status, created = http("POST", server.url + base, {"recipient": "+14155550100"})
+        path = f"{base}{json.loads(created)['session_uuid']}/"
+        status, body = http("GET", server.url + path)
+        with NginxServer(body, path) as nginx, EventStreams(server.url) as streams:
+            say(f"inbox: GET under wrk -t2 -c32 -d{duration}s with {len(streams.sockets)} event streams open, beside nginx")
+            wrk(server.url + path, 1)
+            wrk(nginx.url + path, 1)
+            sandbox_rates, nginx_rates = [], []
+            for _ in range(runs):
+                sandbox_rates.append(wrk(server.url + path, duration))
+                nginx_rates.append(wrk(nginx.url + path, duration))
+        sandbox_rate, nginx_rate = statistics.median(sandbox_rates), statistics.median(nginx_rates)
+        ratio = sandbox_rate / nginx_rate
+        rows.append(row(f"`vsh-sandbox serve`: GET session under `wrk -t2 -c32 -d{duration}s`, 3 inbox event streams connected",
+                        f"{sandbox_rate:,.0f} req/s",
+                        f"nginx, same {len(body)}-byte body as a static file: {nginx_rate:,.0f} req/s ({ratio:.2f}x)",
+                        "≥ 0.5x nginx", ratio >= 0.5))
+
+        say(f"inbox: creates under wrk -t2 -c32 -d{duration}s, with 3 event streams and without, alternated")
+        bare, watched, delivered = [], [], 0
+        wrk_script(server.url + base, 1, WRK_CREATE)
+        for _ in range(runs):
+            bare.append(wrk_script(server.url + base, duration, WRK_CREATE))
+            with EventStreams(server.url) as streams:
+                watched.append(wrk_script(server.url + base, duration, WRK_CREATE))
+                time.sleep(0.5)
+                delivered += streams.events
+        bare_rate, watched_rate = statistics.median(bare), statistics.median(watched)
+        ratio = watched_rate / bare_rate
+        rows.append(row(f"`vsh-sandbox serve`: create under `wrk -t2 -c32 -d{duration}s`, 3 inbox event streams following",
+                        f"{watched_rate:,.0f} req/s ({delivered:,} events read by the streams)",
+                        f"no stream open: {bare_rate:,.0f} req/s ({ratio:.2f}x)", "", None))
+
+
 class CallbackReceiver:
     """A loopback webhook receiver that answers 200 to every callback and counts them."""
 
@@ -595,8 +699,8 @@ def main():
             parser.error(f"unknown benchmark {', '.join(sorted(unknown))}; known: {', '.join(BENCHMARKS)}")
     if "parser" in only and not args.parser_benchmark:
         parser.error("parser needs --parser-benchmark PATH")
-    if only & {"flows", "wrk", "callbacks", "load"} and not args.sandbox:
-        parser.error("flows, wrk, callbacks and load need --sandbox PATH (the vsh-sandbox binary)")
+    if only & {"flows", "wrk", "inbox", "callbacks", "load"} and not args.sandbox:
+        parser.error("flows, wrk, inbox, callbacks and load need --sandbox PATH (the vsh-sandbox binary)")
     runs = 15 if args.quick else 51
     vsh = args.vsh
 
@@ -672,6 +776,8 @@ def main():
 
     if "wrk" in only:
         bench_wrk(args, rows)
+    if "inbox" in only:
+        bench_inbox(args, rows)
 
     if "callbacks" in only:
         bench_callbacks(args, rows)

@@ -141,7 +141,8 @@
         el("span", { class: "channel", text: entry.channel }),
         el("span", { class: `status status-${entry.status}`, text: entry.status }),
         unseen ? el("span", { class: "dot", text: "new" }) : null),
-      el("div", { class: "code-row" }, el("code", { class: "code", text: entry.code }), copy),
+      // The sandbox knows the code; the phone may not have it yet (or ever): shown dimmed then.
+      el("div", { class: "code-row" }, el("code", { class: entry.text ? "code" : "code undelivered", text: entry.code, title: entry.text ? undefined : "not on the phone" }), copy),
       entry.text ? el("p", { class: "text", text: entry.text }) : el("p", { class: "text muted", text: "No message reached the phone." }),
       el("div", { class: "meta", text: metaText(entry) }),
     );
