@@ -4,8 +4,8 @@ import VerifyAPI
 /// session, with the code as the phone got it, and a session's timeline. JSON built from the
 /// state as it is now, so a late delivery or an expiry shows the moment the clock passes it.
 ///
-/// Nothing secret is in it: no token, no header, and a callback's URL without its query
-/// (which may carry the receiving app's own secret), as the server's log writes it.
+/// Nothing secret is in it: no token, no header, and a callback's URL without its query or
+/// credentials (``StatusCallback/displayURL(_:)``), as the server's log writes it.
 enum InboxView {
     /// The newest sessions an account's inbox lists; older ones are counted (`omitted`).
     static let maximumSessions = 1000
@@ -15,7 +15,10 @@ enum InboxView {
     /// used and left, `expires_in_ms` on the account's clock (null once final), and the
     /// keys that order cards, newest first: `latest_at` then `sequence`.
     static func entry(_ session: SessionRecord, in account: SandboxAccount, maxAttempts: Int) -> JSONValue {
-        let now = account.now
+        entry(session, authID: account.authID, now: account.now, maxAttempts: maxAttempts)
+    }
+
+    static func entry(_ session: SessionRecord, authID: String, now: Timestamp, maxAttempts: Int) -> JSONValue {
         let delivered = session.attempts.compactMap { attempt -> (DeliveryAttempt, Timestamp)? in
             guard let at = attempt.deliveredAt, at <= now else { return nil }
             return (attempt, at)
@@ -29,7 +32,7 @@ enum InboxView {
                 OutboxMessage.text(channel: $0.0.channel, code: session.code, brandName: session.brandName, appHash: session.appHash))
         }
         return .object([
-            "session_uuid": .string(session.uuid), "auth_id": .string(account.authID), "recipient": .string(session.recipient),
+            "session_uuid": .string(session.uuid), "auth_id": .string(authID), "recipient": .string(session.recipient),
             "channel": .string(session.currentChannel), "status": .string(status.rawValue), "code": .string(session.code),
             "text": text ?? .null, "delivered_at": latest.map { .string($0.1.iso8601) } ?? .null,
             "messages": .number(Double(delivered.count)), "attempts": .number(Double(session.attempts.count)),
@@ -120,14 +123,9 @@ enum InboxView {
         }
         return [
             ("kind", "callback"), ("id", .number(Double(callback.id))), ("session_uuid", .string(callback.sessionUUID)),
-            ("url", .string(urlWithoutQuery(callback.url))), ("method", .string(callback.method)),
+            ("url", .string(StatusCallback.displayURL(callback.url))), ("method", .string(callback.method)),
             ("channel_status", parameter("ChannelStatus")), ("session_status", parameter("SessionStatus")),
             ("state", .string(callback.state.rawValue)), ("due_at", .string(callback.dueAt.iso8601)), ("tries", .array(tries)),
         ]
-    }
-
-    /// `https://app.example/hook?key=…` → `https://app.example/hook`.
-    static func urlWithoutQuery(_ url: String) -> String {
-        String(url.prefix { $0 != "?" && $0 != "#" })
     }
 }

@@ -83,6 +83,8 @@ public enum SandboxError: Error, Sendable, Hashable {
     /// `X-Vsh-Account` on a request that is not the inbox page's own (another origin, or a
     /// `Host` that is not this machine's); the served sandbox checks it.
     case inboxControlsForeign
+    /// A browser's request at a `Host` that is not this machine's (DNS rebinding); the served sandbox checks it.
+    case browserHostForeign
     /// More than ``OutboxWait/maximumWaiting`` outbox requests waiting at once.
     case tooManyWaiting
     /// A new auth_id past ``SandboxState/maximumAccounts``.
@@ -122,7 +124,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .headersTooLarge: 431
         case .unsupportedMediaType: 415
         case .tooManyDeliveryAttempts, .rateLimited, .tooManyWaiting, .tooManyAccounts, .tooManyStreams: 429
-        case .inboxControlsOff, .inboxControlsForeign: 403
+        case .inboxControlsOff, .inboxControlsForeign, .browserHostForeign: 403
         default: 400
         }
     }
@@ -177,6 +179,8 @@ public enum SandboxError: Error, Sendable, Hashable {
         case .eventIDInvalid: "after must be an event id (a whole number)"
         case .tooManyStreams: "too many event streams are open (at most \(EventStreamLimit.maximum))"
         case .inboxControlsForeign: "X-Vsh-Account is taken only from the inbox page itself (its own origin, on a local address)"
+        case .browserHostForeign:
+            "a browser's request is taken only at this machine's address, localhost, or a name given with --allow-host"
         case .inboxControlsOff:
             "the inbox page cannot change accounts on this server (it was started with its own --token): send the account's credentials"
         case .tooManyWaiting: "too many requests are waiting on the outbox (at most \(OutboxWait.maximumWaiting))"
@@ -206,7 +210,7 @@ public enum SandboxError: Error, Sendable, Hashable {
         .timeTooOld, .advanceInvalid, .advanceTooLong, .clockAtEnd, .faultEndpointInvalid, .faultTimesInvalid, .faultStatusInvalid, .faultKindInvalid,
         .faultBodyInvalid, .faultDelayInvalid, .faultRetryAfterInvalid, .faultNotFound, .rateLimited(retryAfter: 60),
         .seedTimeInvalid, .seedTimeMismatch(lifetime: "<lifetime>"), .seedCodeInvalid, .outcomeInvalid, .outcomeTargetInvalid, .waitInvalid, .sessionUUIDRequired, .eventIDInvalid, .tooManyStreams,
-        .inboxControlsOff, .inboxControlsForeign, .tooManyWaiting, .tooManyAccounts,
+        .inboxControlsOff, .inboxControlsForeign, .browserHostForeign, .tooManyWaiting, .tooManyAccounts,
         .tooManyFaults, .tooManyOutcomes,
         .authenticationFailed, .accountRequired, .sessionNotFound, .notFound,
         .methodNotAllowed(allowed: [.get, .post]), .bodyTooLarge, .unsupportedMediaType,

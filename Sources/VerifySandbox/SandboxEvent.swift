@@ -39,6 +39,12 @@ public struct SandboxEventBatch: Sendable, Equatable {
     /// False when events after the reader's id were lost (the journal is bounded, or the state
     /// was restored): the reader must reload the inbox before it follows again.
     public var complete: Bool
+
+    /// The most journal entries one batch reads, and about the most bytes its events take:
+    /// a reader far behind catches up in steps, so neither the lock nor the memory a
+    /// reader holds grows with how far behind it is.
+    public static let maximumEntries = 256
+    public static let maximumBytes = 256 * 1024
 }
 
 /// The query of `GET /__sandbox/events`: `after` (an event id; default: from now on) and
@@ -51,7 +57,9 @@ public struct EventRequest: Sendable, Equatable {
         for item in query {
             switch item.name {
             case "after":
-                guard let value = UInt64(item.value) else { throw .eventIDInvalid }
+                guard !item.value.isEmpty, item.value.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+                    let value = UInt64(item.value)
+                else { throw .eventIDInvalid }
                 after = value
             case "account": account = item.value
             default: throw .unknownParameter(item.name)
@@ -73,9 +81,12 @@ extension VerifySandbox {
     /// The id of the latest event: where a reader that wants only what comes next starts.
     public var latestEventID: UInt64 { withState { $0.journal.last } }
 
-    /// The events after `id`, of one account or every account (nil).
+    /// The events after `id`, of one account or every account (nil): at most one batch
+    /// (``SandboxEventBatch/maximumEntries``); ask again after its `last` for more. What they
+    /// refer to is copied under the lock and rendered outside it.
     public func events(after id: UInt64, account authID: String? = nil) -> SandboxEventBatch {
-        withState { $0.events(after: id, account: authID) }
+        let pending = withState { $0.pendingEvents(after: id, account: authID, limit: SandboxEventBatch.maximumEntries) }
+        return pending.rendered(maxAttempts: configuration.maxAttempts)
     }
 
     /// The query and caller of a `GET /__sandbox/events` request, checked as the sandbox
@@ -100,6 +111,8 @@ extension VerifySandbox {
             let batch = events(after: cursor, account: authID)
             if !batch.events.isEmpty || !batch.complete || clock.now >= deadline || Task.isCancelled { return batch }
             cursor = batch.last
+            // A batch of other accounts' entries only: read on, there may be more already.
+            if cursor < latestEventID { continue }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await Task.sleep(until: deadline, clock: clock) }
                 group.addTask { await self.eventChanges.change(after: seen) }

@@ -381,14 +381,17 @@ struct SandboxState: Sendable {
             wanted = item.value
         }
         let listed = accounts(of: caller.authID)
-        let shown = wanted.flatMap { name in listed.first { $0.authID == name } } ?? latestActive(listed)
+        // Credentials show their own account, whatever `account` asks for.
+        if let authID = caller.authID { wanted = authID }
+        // An account asked for by name and not there (reset meanwhile) is shown as none, not another.
+        let shown = wanted.map { name in listed.first { $0.authID == name } } ?? latestActive(listed)
         return Reply(
             status: 200,
             json: .object([
                 "sequence": .number(Double(journal.last)), "now": .string(now.iso8601),
                 "controls": .bool(configuration.acceptsInboxControls || caller.authID != nil),
                 "accounts": .array(listed.map(InboxView.summary)),
-                "account": shown.map { InboxView.account($0, maxAttempts: configuration.maxAttempts) } ?? .null,
+                "account": shown.flatMap { $0 }.map { InboxView.account($0, maxAttempts: configuration.maxAttempts) } ?? .null,
             ]))
     }
 
@@ -419,10 +422,11 @@ struct SandboxState: Sendable {
     }
 
     /// `GET /__sandbox/events?after=N[&account=AUTH_ID]` in-process (the served sandbox streams
-    /// it instead): the events since `after`, as one JSON answer.
+    /// it instead): the events since `after`, as one JSON answer (at most one batch).
     func eventsResponse(query: [QueryItem], caller: OutOfBandCaller) throws(SandboxError) -> Reply {
         let request = try EventRequest(query: query, caller: caller)
-        let batch = events(after: request.after ?? journal.last, account: request.account)
+        let batch = pendingEvents(after: request.after ?? journal.last, account: request.account, limit: SandboxEventBatch.maximumEntries)
+            .rendered(maxAttempts: configuration.maxAttempts)
         return Reply(
             status: 200,
             json: .object([
@@ -430,54 +434,41 @@ struct SandboxState: Sendable {
             ]))
     }
 
-    /// The journal's entries after `sequence` as events, each rendered from the state as it is now.
-    func events(after sequence: UInt64, account authID: String?) -> SandboxEventBatch {
-        let read = journal.read(after: sequence, account: authID)
-        guard read.complete else { return SandboxEventBatch(events: [], last: read.last, complete: false) }
-        // Several changes to one session in a batch are one event: the latest state, at the last one's id.
+    /// What the journal's entries after `sequence` refer to, copied from the state as it is
+    /// now (values: a session's arrays are shared, not copied), to be rendered as events
+    /// outside the lock. At most `limit` entries are read; `last` is the last one read.
+    func pendingEvents(after sequence: UInt64, account authID: String?, limit: Int) -> PendingEvents {
+        let read = journal.read(after: sequence, account: authID, limit: limit)
+        guard read.complete else { return PendingEvents(items: [], last: read.last, complete: false) }
+        // Several changes to one session in a read are one event: its latest state, at the last one's id.
         var lastIndex: [SandboxChange: Int] = [:]
         for (index, entry) in read.entries.enumerated() { lastIndex[entry.change] = index }
-        var events: [SandboxEvent] = []
-        for (index, entry) in read.entries.enumerated() where lastIndex[entry.change] == index || isEvent(entry.change) {
-            if let event = event(for: entry) { events.append(event) }
+        var items: [PendingEvent] = []
+        for (index, entry) in read.entries.enumerated() where lastIndex[entry.change] == index || entry.change.isEachTime {
+            if let source = source(of: entry) { items.append(PendingEvent(id: entry.sequence, authID: entry.authID, source: source)) }
         }
-        return SandboxEventBatch(events: events, last: read.last, complete: true)
+        return PendingEvents(items: items, last: read.last, complete: true)
     }
 
-    /// Changes that are events each time they happen, not a state to show: a message, a reset.
-    private func isEvent(_ change: SandboxChange) -> Bool {
-        switch change {
-        case .message, .reset: true
-        default: false
-        }
-    }
-
-    private func event(for entry: EventJournal.Entry) -> SandboxEvent? {
-        let authID = entry.authID
-        func make(_ type: SandboxEvent.Kind, _ pairs: [(key: String, value: JSONValue)]) -> SandboxEvent {
-            SandboxEvent(id: entry.sequence, kind: type, data: .object([(key: "auth_id", value: .string(authID))] + pairs))
-        }
-        if case .reset = entry.change { return make(.reset, [("now", .string(now.iso8601))]) }
+    private func source(of entry: EventJournal.Entry) -> PendingEvent.Source? {
+        if case .reset = entry.change { return .reset(now: now) }
         // An account reset since: what it noted before is gone with it.
-        guard let account = accounts[authID] else { return nil }
+        guard let account = accounts[entry.authID] else { return nil }
         switch entry.change {
         case .session(let uuid):
             guard let session = try? account.session(uuid: uuid) else { return nil }
-            return make(.session, [("session", InboxView.entry(session, in: account, maxAttempts: configuration.maxAttempts))])
+            return .session(session, now: account.now)
         case .message(let uuid, let attemptUUID):
             guard let session = try? account.session(uuid: uuid), let attempt = session.attempts.first(where: { $0.uuid == attemptUUID }),
                 let deliveredAt = attempt.deliveredAt
             else { return nil }
-            let message = OutboxMessage(authID: authID, session: session, attempt: attempt, deliveredAt: deliveredAt)
-            guard case .object(let pairs) = message.json else { return nil }
-            return make(.message, pairs.filter { $0.key != "auth_id" })
+            return .message(OutboxMessage(authID: account.authID, session: session, attempt: attempt, deliveredAt: deliveredAt))
         case .callback(let id):
-            guard let callback = account.callbacks.entry(id: id) else { return nil }
-            return make(.callback, InboxView.callbackFields(callback).filter { $0.key != "kind" })
+            return account.callbacks.entry(id: id).map(PendingEvent.Source.callback)
         case .clock:
-            return make(.clock, [("now", .string(account.now.iso8601))])
+            return .clock(now: account.now)
         case .faults:
-            return make(.faults, [("faults", .array(account.faults.map(\.json)))])
+            return .faults(account.faults)
         case .reset:
             return nil
         }

@@ -79,6 +79,23 @@ public struct StatusCallback: Sendable, Equatable {
         return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(8))
     }
 
+    /// A callback URL as it is shown where anyone may look (the inbox, the event stream, the
+    /// server's log): `scheme://host[:port]/path`, without the user and password, path
+    /// parameters, query or fragment, any of which may hold the receiving app's own secret.
+    /// `https://u:p@app.test/hook;k=1?key=2#x` → `https://app.test/hook`.
+    public static func displayURL(_ url: String) -> String {
+        var rest = Substring(url.prefix { $0 != "?" && $0 != "#" && $0 != ";" })
+        var scheme: Substring = ""
+        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") {
+            let afterSlashes = rest.index(colon, offsetBy: 3)
+            scheme = rest[..<afterSlashes]
+            rest = rest[afterSlashes...]
+        }
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        if let at = rest[..<authorityEnd].lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        return String(scheme + rest)
+    }
+
     /// As `GET /__sandbox/callbacks` lists it.
     public var json: JSONValue {
         .object([

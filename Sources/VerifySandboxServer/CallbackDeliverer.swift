@@ -74,7 +74,7 @@ struct CallbackDeliverer: Service {
         request.headers.add(name: CallbackSignature.mainAccountSignature, value: signature)
         request.headers.add(name: CallbackSignature.nonce, value: nonce)
         // Never the query in a log line: it may carry the app's own secrets.
-        let shown = "\(job.method) \(CallbackSignature.baseURL(job.url))"
+        let shown = "\(job.method) \(StatusCallback.displayURL(job.url))"
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
             _ = try? await response.body.collect(upTo: Self.maxAnswerBytes)

@@ -8,8 +8,8 @@ import VerifySandbox
 /// `GET /__sandbox/events`: the sandbox's events as Server-Sent Events (the WHATWG HTML
 /// standard's `text/event-stream`), for the inbox page's `EventSource` and for scripts
 /// (`curl -N`). Each event is `id:` (the journal's sequence), `event:` (the kind) and one
-/// `data:` line of JSON. The stream starts after `?after=N`, else after the `Last-Event-ID`
-/// a reconnecting `EventSource` sends, else at the latest event; a reader that fell behind
+/// `data:` line of JSON. The stream starts after the `Last-Event-ID` a reconnecting
+/// `EventSource` sends, else after `?after=N`, else at the latest event; a reader that fell behind
 /// the journal gets `event: resync` (reload the inbox, then follow on). A comment line
 /// every ``heartbeat`` keeps proxies from closing a quiet stream and finds departed readers.
 ///
@@ -29,18 +29,16 @@ enum EventStream {
         case .failure(let error): return json(sandbox.response(for: error))
         }
         guard sandbox.openEventStream() else { return json(sandbox.response(for: .tooManyStreams)) }
-        let start = request.after ?? headerFields[lastEventID].flatMap { UInt64($0.trimmingCharacters(in: " ")) } ?? sandbox.latestEventID
+        // Given back when the body is done with, or dropped unrun (a client gone before the head was written).
+        let slot = StreamSlot(sandbox: sandbox)
+        // A reconnecting EventSource sends its Last-Event-ID to the URL it first opened, `after` and all.
+        let start = headerFields[lastEventID].flatMap { UInt64($0.trimmingCharacters(in: " ")) } ?? request.after ?? sandbox.latestEventID
         let account = request.account
         let ending = ClientDeparture.current ?? ClientDeparture()
-        var headers = HTTPFields()
-        headers[.contentType] = "text/event-stream; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        // nginx, a common reverse proxy in front of such a server, would buffer it otherwise.
-        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         return Response(
-            status: .ok, headers: headers,
+            status: .ok, headers: Self.headers,
             body: ResponseBody { writer in
-                defer { sandbox.closeEventStream() }
+                defer { withExtendedLifetime(slot) {} }
                 try await writer.write(ByteBuffer(string: "retry: 1000\n: vsh sandbox events\n\n"))
                 var cursor = start
                 try await withGracefulShutdownHandler {
@@ -58,6 +56,16 @@ enum EventStream {
                 }
                 try await writer.finish(nil)
             })
+    }
+
+    /// The headers of the stream (and of its `HEAD`).
+    static var headers: HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        // nginx, a common reverse proxy in front of such a server, would buffer it otherwise.
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        return headers
     }
 
     /// The stream's text for one batch: its events, a `resync`, or (none) a heartbeat comment.
@@ -79,6 +87,14 @@ enum EventStream {
             status: HTTPResponse.Status(code: answer.status), headers: answer.headerFields,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
+}
+
+/// One of the ``EventStreamLimit/maximum`` places, held by a stream's body: given back when
+/// the body is released, whether it ran to its end, failed, or never ran at all.
+final class StreamSlot: Sendable {
+    let sandbox: VerifySandbox
+    init(sandbox: VerifySandbox) { self.sandbox = sandbox }
+    deinit { sandbox.closeEventStream() }
 }
 
 extension String {

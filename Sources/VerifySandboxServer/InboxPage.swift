@@ -46,30 +46,64 @@ enum InboxPage {
         return fields
     }
 
-    /// Whether a request that names its account with `X-Vsh-Account` comes from the page:
-    /// its `Host` is this machine's (an IP address, `localhost`, or the name the server was
-    /// told to listen on), so a site that rebinds its own name to this address gets nothing;
-    /// and any `Origin` or `Sec-Fetch-Site` a browser sent says the page's own origin. (A
-    /// custom header already keeps other sites' forms and scripts out: a browser asks the
-    /// server first, and the server approves no cross-origin request.)
-    static func isFromThePage(_ headerFields: HTTPFields, authority: String?, listeningHost: String) -> Bool {
-        guard let authority, isLocal(authority: authority, listeningHost: listeningHost) else { return false }
-        if let origin = headerFields[.origin], origin != "http://" + authority { return false }
-        if let site = headerFields[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin" { return false }
-        return true
+    /// Why a request is refused before anything else looks at it, if it is:
+    ///
+    /// * A browser's request (it carries `Origin` or a `Sec-Fetch-` header, which browsers add
+    ///   and other clients do not) at a `Host` that is not this machine's: an IP address,
+    ///   `localhost`, `*.localhost`, the `--host` name or an `--allow-host` one. So a site that
+    ///   rebinds its own name to this address (DNS rebinding) reads and changes nothing, while
+    ///   SDKs, curl and containers that call the server by a service name are not affected.
+    ///   As Vite's `server.allowedHosts` does.
+    /// * `X-Vsh-Account` (the page's controls) on a request that is not the page's own: any
+    ///   `Origin` or `Sec-Fetch-Site` must say the page's origin, and the `Host` must be
+    ///   local whoever sent it. (A custom header already keeps other sites' forms and scripts
+    ///   out: a browser asks the server first, and the server approves no cross-origin request.)
+    static func refusal(_ headerFields: HTTPFields, authority: String?, allowedHosts: [String]) -> SandboxError? {
+        let isLocal = authority.map { Self.isLocal(authority: $0, allowedHosts: allowedHosts) } ?? false
+        let fromABrowser =
+            headerFields[.origin] != nil || headerFields[secFetchSite] != nil || headerFields[secFetchMode] != nil
+        if fromABrowser, !isLocal { return .browserHostForeign }
+        guard headerFields[VerifySandbox.inboxAccountHeader] != nil else { return nil }
+        guard let authority, isLocal else { return .inboxControlsForeign }
+        if let origin = headerFields[.origin], origin != "http://" + authority { return .inboxControlsForeign }
+        if let site = headerFields[secFetchSite], site != "same-origin" { return .inboxControlsForeign }
+        return nil
     }
 
-    /// `127.0.0.1:8790`, `[::1]:8790`, `localhost:8790`, `app.localhost`, or the `--host` name.
-    static func isLocal(authority: String, listeningHost: String) -> Bool {
-        var host = Substring(authority)
-        if host.hasPrefix("[") {
-            guard let close = host.firstIndex(of: "]") else { return false }
-            return host[host.index(after: host.startIndex)..<close].allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+    private static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+    private static let secFetchMode = HTTPField.Name("Sec-Fetch-Mode")!
+
+    /// `127.0.0.1:8790`, `[::1]:8790`, `localhost:8790`, `app.localhost`, or an allowed name
+    /// (any case), each with at most a port of digits after it.
+    static func isLocal(authority: String, allowedHosts: [String]) -> Bool {
+        let text = Substring(authority)
+        var host: Substring
+        var port: Substring?
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return false }
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.first == ":" else { return false }
+                port = rest.dropFirst()
+            }
+            guard !host.isEmpty, host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+            return port.map(isPort) ?? true
         }
-        if let colon = host.lastIndex(of: ":") { host = host[..<colon] }
+        host = text
+        if let colon = text.lastIndex(of: ":") {
+            host = text[..<colon]
+            port = text[text.index(after: colon)...]
+        }
+        if let port, !isPort(port) { return false }
         let name = host.lowercased()
-        if name == "localhost" || name.hasSuffix(".localhost") || name == listeningHost.lowercased() { return true }
+        if name == "localhost" || (name.hasSuffix(".localhost") && name.count > ".localhost".count) { return true }
+        if allowedHosts.contains(where: { $0.lowercased() == name && !name.isEmpty }) { return true }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { part in UInt8(part).map { String($0) == part } ?? false }
+    }
+
+    private static func isPort(_ text: Substring) -> Bool {
+        (1...5).contains(text.count) && text.allSatisfy { ("0"..."9").contains($0) }
     }
 }

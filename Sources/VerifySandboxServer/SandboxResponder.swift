@@ -36,17 +36,19 @@ struct SandboxResponder: HTTPResponder {
     let sandbox: VerifySandbox
     let maxBodySize: Int
     let logger: Logger
-    /// The `--host` the server listens on: a `Host` the inbox page's controls are taken from.
-    let listeningHost: String
+    /// The `--host` the server listens on and the `--allow-host` names: the `Host`s, besides
+    /// this machine's addresses and `localhost`, a browser's requests are taken at.
+    let allowedHosts: [String]
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
-        if request.method == .get, let target = request.head.path, Self.path(of: target) == SandboxPath.events,
-            !request.headers.contains(VerifySandbox.inboxAccountHeader)
-                || InboxPage.isFromThePage(request.headers, authority: request.head.authority, listeningHost: listeningHost)
+        if let target = request.head.path, request.method == .get || request.method == .head,
+            Self.path(of: target) == SandboxPath.events || Self.path(of: target) == SandboxPath.events + "/",
+            InboxPage.refusal(request.headers, authority: request.head.authority, allowedHosts: allowedHosts) == nil
         {
-            let response = EventStream.response(target: target, headerFields: request.headers, sandbox: sandbox)
-            logger.info("\(Self.logLine(method: request.method, target: target, status: response.status.code, duration: ContinuousClock.now - start))\(response.status == .ok ? " (stream)" : "")")
+            var response = EventStream.response(target: target, headerFields: request.headers, sandbox: sandbox)
+            if request.method == .head { response = Response(status: response.status, headers: response.headers) }
+            logger.info("\(Self.logLine(method: request.method, target: target, status: response.status.code, duration: ContinuousClock.now - start))\(response.status == .ok && request.method == .get ? " (stream)" : "")")
             return response
         }
         let (response, fault) = try await answer(request, clientAddress: context.clientAddress)
@@ -130,16 +132,14 @@ struct SandboxResponder: HTTPResponder {
         }
         // Any other error reading the body is the connection's (it is gone): no answer can reach it.
 
+        if let refusal = InboxPage.refusal(request.headers, authority: request.head.authority, allowedHosts: allowedHosts) {
+            return (sandbox.response(for: refusal), nil)
+        }
         if let asset = InboxPage.asset(path: Self.path(of: target)) {
             guard request.method == .get || request.method == .head else {
                 return (sandbox.response(for: .methodNotAllowed(allowed: [.get])), nil)
             }
             return (APIResponse(status: 200, headerFields: InboxPage.headers(for: asset), body: asset.bytes), nil)
-        }
-        if request.headers.contains(VerifySandbox.inboxAccountHeader),
-            !InboxPage.isFromThePage(request.headers, authority: request.head.authority, listeningHost: listeningHost)
-        {
-            return (sandbox.response(for: .inboxControlsForeign), nil)
         }
         if request.method == .get, let wait = OutboxWait.requested(target: target) {
             let (sandbox, headers) = (sandbox, request.headers)

@@ -45,13 +45,18 @@ public struct SandboxServer: Sendable {
         /// How long a status callback's receiver may take to answer before the try counts
         /// as failed. Default 8 s (what Plivo allows its messaging callbacks).
         public var callbackTimeout: Duration
+        /// Host names a browser may reach the server at besides this machine's addresses,
+        /// `localhost` and ``host`` (`--allow-host`: a docker-compose service name, say). A
+        /// browser's request at any other name is refused, so a site that rebinds its own
+        /// name to this address (DNS rebinding) reads and changes nothing.
+        public var allowedHosts: [String]
 
         public init(
             host: String = "127.0.0.1", port: Int = 8790,
             sandbox: VerifySandbox = VerifySandbox(
                 configuration: .init(authToken: "sandbox", sendsCallbacks: true, keepsEvents: true, acceptsInboxControls: true)),
             logger: Logger = Logger(label: "vsh.sandbox"), maxBodySize: Int = 64 * 1024, idleTimeout: Duration = .seconds(60),
-            shutdownGracePeriod: Duration = .seconds(5), callbackTimeout: Duration = .seconds(8)
+            shutdownGracePeriod: Duration = .seconds(5), callbackTimeout: Duration = .seconds(8), allowedHosts: [String] = []
         ) {
             self.host = host
             self.port = port
@@ -61,6 +66,7 @@ public struct SandboxServer: Sendable {
             self.idleTimeout = idleTimeout
             self.shutdownGracePeriod = shutdownGracePeriod
             self.callbackTimeout = callbackTimeout
+            self.allowedHosts = allowedHosts
         }
     }
 
@@ -177,7 +183,7 @@ public struct SandboxServer: Sendable {
     func makeApplication(onListening: @escaping @Sendable (Address) async -> Void) -> Application<SandboxResponder> {
         let responder = SandboxResponder(
             sandbox: configuration.sandbox, maxBodySize: configuration.maxBodySize, logger: configuration.logger,
-            listeningHost: configuration.host)
+            allowedHosts: [configuration.host] + configuration.allowedHosts)
         let host = configuration.host
         let port = configuration.port
         let idleTimeout = configuration.idleTimeout

@@ -95,6 +95,13 @@ struct Serve: AsyncParsableCommand {
             valueName: "file"))
     var state: String?
 
+    @Option(
+        name: .customLong("allow-host"),
+        help: ArgumentHelp(
+            "A host name browsers may reach the server at, besides this machine's addresses and localhost (a container's service name); repeatable.",
+            valueName: "name"))
+    var allowHosts: [String] = []
+
     @Flag(help: "No log line per request.")
     var quiet = false
 
@@ -116,6 +123,9 @@ struct Serve: AsyncParsableCommand {
         default: throw ValidationError("--callback-timeout must be a duration from 1s to 60s")
         }
         if let state, state.isEmpty { throw ValidationError("--state must name a file") }
+        for name in allowHosts where name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }) {
+            throw ValidationError("--allow-host must be a host name (letters, digits, '-', '.', '_'), without a port")
+        }
         switch DurationText.read(codeLifetime) {
         case .success(let lifetime) where lifetime > .zero: break
         case .failure(.tooLong): throw ValidationError("--code-lifetime must be at most \(DurationText.maximumText)")
@@ -146,7 +156,7 @@ struct Serve: AsyncParsableCommand {
         let server = SandboxServer(
             configuration: .init(
                 host: host, port: port, sandbox: sandbox, logger: logger,
-                callbackTimeout: DurationText.parse(callbackTimeout) ?? .seconds(8)))
+                callbackTimeout: DurationText.parse(callbackTimeout) ?? .seconds(8), allowedHosts: allowHosts))
         let tokenNote = token == "sandbox" ? "token: the default" : "token: set by --token"
         do {
             try await server.run { address in

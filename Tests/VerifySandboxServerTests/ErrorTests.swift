@@ -40,7 +40,7 @@ struct ErrorTests {
     @Test("404 for unknown paths, 405 with Allow for known paths and other methods")
     func routing() async throws {
         try await makeServer().application().test(.router) { client in
-            for path in ["/", "/nope", "/v1/Account/\(account)/Verify/Session", "/v1/Account/\(account)/Verify/Sessions/",
+            for path in ["/nope", "/index.htm", "/__sandbox/ui/", "/__sandbox/ui/inbox.js/", "/v1/Account/\(account)/Verify/Session", "/v1/Account/\(account)/Verify/Sessions/",
                 "/v1/account/\(account)/Verify/Session/", "/v1/Account/\(account)/Verify/Session/abc/def/", "/__sandbox/other"]
             {
                 expectError(try await client.send(.get, path), 404, "not found")

@@ -115,7 +115,9 @@ struct FramingTests {
                 ("OPTIONS \(sessions) HTTP/1.1\r\nHost: x\r\n\(auth)\r\n", 405, "method not allowed", "GET, HEAD, POST"),
                 ("OPTIONS /__sandbox/clock HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method not allowed", "GET, HEAD, POST"),
                 ("TRACE /__sandbox/outbox HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method not allowed", "GET, HEAD"),
-                ("TRACE / HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not found", nil),
+                // `/` is the inbox page: GET and HEAD only.
+                ("TRACE / HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method not allowed", "GET, HEAD"),
+                ("TRACE /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n", 404, "not found", nil),
                 ("PROPFIND /__sandbox/clock HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method not allowed", "GET, HEAD, POST"),
                 ("PATCH \(sessions) HTTP/1.1\r\nHost: x\r\n\r\n", 401, "authentication failed", nil),
                 ("GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400, "request target must be a path", nil),

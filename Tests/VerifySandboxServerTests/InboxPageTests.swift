@@ -134,7 +134,12 @@ struct InboxPageTests {
             defer { resumed.close() }
             #expect(await resumed.waitFor("id: 4\n"))
             #expect(!resumed.text.contains("id: 2\n") && resumed.text.contains("id: 3\n"))
-            // `after` wins over the header; one from the future says reload.
+            // The header wins over `after` (a reconnecting EventSource keeps its first URL); one from the future says reload.
+            let reconnected = try #require(
+                StreamingConnection(port: address.port, request: "GET /__sandbox/events?after=0 HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 3\r\n\r\n"))
+            defer { reconnected.close() }
+            #expect(await reconnected.waitFor("id: 4\n"))
+            #expect(!reconnected.text.contains("id: 1\n") && !reconnected.text.contains("id: 3\n"))
             let stale = try #require(StreamingConnection(port: address.port, request: "GET /__sandbox/events?after=99 HTTP/1.1\r\nHost: x\r\n\r\n"))
             defer { stale.close() }
             #expect(await stale.waitFor("event: resync\ndata: {\"last\":4}\n"))
@@ -198,16 +203,16 @@ struct InboxPageTests {
                         Array("POST /__sandbox/reset HTTP/1.1\r\n\(headers)X-Vsh-Account: \(account)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
                 }
                 let port = address.port
-                for foreign in [
-                    "Host: 127.0.0.1:\(port)\r\nOrigin: http://evil.example\r\n",
-                    "Host: evil.example:\(port)\r\nOrigin: http://evil.example:\(port)\r\n",
-                    "Host: 127.0.0.1.evil.example:\(port)\r\n",
-                    "Host: 127.0.0.1:\(port)\r\nSec-Fetch-Site: cross-site\r\n",
-                    "Host: 127.0.0.1:\(port)\r\nOrigin: null\r\n",
+                for (foreign, refusal) in [
+                    ("Host: 127.0.0.1:\(port)\r\nOrigin: http://evil.example\r\n", SandboxError.inboxControlsForeign),
+                    ("Host: evil.example:\(port)\r\nOrigin: http://evil.example:\(port)\r\n", .browserHostForeign),
+                    ("Host: 127.0.0.1.evil.example:\(port)\r\n", .inboxControlsForeign),
+                    ("Host: 127.0.0.1:\(port)\r\nSec-Fetch-Site: cross-site\r\n", .inboxControlsForeign),
+                    ("Host: 127.0.0.1:\(port)\r\nOrigin: null\r\n", .inboxControlsForeign),
                 ] {
                     let answer = try await reset(foreign)
                     #expect(answer.hasPrefix("HTTP/1.1 403"), "\(foreign.debugDescription): \(answer)")
-                    #expect(answer.contains(SandboxError.inboxControlsForeign.text))
+                    #expect(answer.contains(refusal.text), "\(foreign.debugDescription)")
                 }
                 let reads = try await send(address.url, .GET, "/__sandbox/inbox", auth: nil)
                 #expect(reads["accounts"]?.arrayValue?.count == 1, "nothing was reset")
@@ -219,11 +224,95 @@ struct InboxPageTests {
     }
 
     @Test func localAuthorities() {
-        for local in ["127.0.0.1:8790", "127.0.0.1", "[::1]:8790", "localhost:8790", "LOCALHOST", "app.localhost:80", "10.0.0.7:8790", "devbox:8790"] {
-            #expect(InboxPage.isLocal(authority: local, listeningHost: "devbox"), "\(local)")
+        for local in [
+            "127.0.0.1:8790", "127.0.0.1", "[::1]:8790", "[::1]", "localhost:8790", "LOCALHOST", "app.localhost:80", "10.0.0.7:8790",
+            "devbox:8790", "DevBox",
+        ] {
+            #expect(InboxPage.isLocal(authority: local, allowedHosts: ["devbox"]), "\(local)")
         }
-        for foreign in ["evil.example:8790", "127.0.0.1.evil.example", "localhost.evil.example", "256.1.1.1", "1.2.3", "01.2.3.4", "[::1", ""] {
-            #expect(!InboxPage.isLocal(authority: foreign, listeningHost: "devbox"), "\(foreign)")
+        for foreign in [
+            "evil.example:8790", "127.0.0.1.evil.example", "localhost.evil.example", "256.1.1.1", "1.2.3", "01.2.3.4", "[::1",
+            "", "[::1].evil.example", "[]", "[::1]x", "127.0.0.1:8790 evil", "127.0.0.1:", "127.0.0.1:123456", ".localhost", "localhost.",
+            "devbox.evil.example",
+        ] {
+            #expect(!InboxPage.isLocal(authority: foreign, allowedHosts: ["devbox"]), "\(foreign)")
         }
     }
+
+    @Test func aBrowserIsServedOnlyAtALocalName() async throws {
+        var configuration = makeWatchedServer().configuration
+        configuration.allowedHosts = ["sandbox"]
+        try await SandboxServer(configuration: configuration).withRunningServer { address in
+            func inbox(_ headers: String) async throws -> String {
+                try await rawExchange(port: address.port, Array("GET /__sandbox/inbox HTTP/1.1\r\n\(headers)Connection: close\r\n\r\n".utf8))
+            }
+            // A page at a rebound name reads nothing: not the inbox, not the page, not the stream.
+            for request in [
+                "Host: evil.example:\(address.port)\r\nSec-Fetch-Site: same-origin\r\nSec-Fetch-Mode: cors\r\n",
+                "Host: evil.example\r\nOrigin: http://evil.example\r\n",
+            ] {
+                let answer = try await inbox(request)
+                #expect(answer.hasPrefix("HTTP/1.1 403"), "\(answer)")
+                #expect(answer.contains(SandboxError.browserHostForeign.text))
+            }
+            let page = try await rawExchange(
+                port: address.port, Array("GET / HTTP/1.1\r\nHost: evil.example\r\nSec-Fetch-Mode: navigate\r\nConnection: close\r\n\r\n".utf8))
+            #expect(page.hasPrefix("HTTP/1.1 403"))
+            let stream = try await rawExchange(
+                port: address.port,
+                Array("GET /__sandbox/events HTTP/1.1\r\nHost: evil.example\r\nSec-Fetch-Mode: cors\r\nConnection: close\r\n\r\n".utf8))
+            #expect(stream.hasPrefix("HTTP/1.1 403"))
+            // A client that is no browser (an SDK, curl, a container by its service name) is served as before.
+            #expect(try await inbox("Host: some-service:8790\r\n").hasPrefix("HTTP/1.1 200"))
+            // A browser at this machine's address, or at an --allow-host name, is served.
+            #expect(try await inbox("Host: 127.0.0.1:\(address.port)\r\nSec-Fetch-Site: same-origin\r\n").hasPrefix("HTTP/1.1 200"))
+            #expect(try await inbox("Host: sandbox:\(address.port)\r\nSec-Fetch-Site: same-origin\r\n").hasPrefix("HTTP/1.1 200"))
+        }
+    }
+
+    @Test func aStreamResetByItsClientGivesItsPlaceBack() async throws {
+        try await makeWatchedServer().withRunningServer { address in
+            // Twice the cap of clients that connect, ask, and reset (an RST, no FIN).
+            for _ in 0..<(2 * EventStreamLimit.maximum) {
+                let descriptor = tcpConnect(port: address.port)
+                #expect(descriptor >= 0)
+                let request = Array("GET /__sandbox/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+                _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+                var linger = linger(l_onoff: 1, l_linger: 0)
+                setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+                closeSocket(descriptor)
+            }
+            // Every place comes back (each once the server sees its connection gone).
+            var served = false
+            for _ in 0..<200 where !served {
+                let probe = try #require(StreamingConnection(port: address.port, request: "GET /__sandbox/events HTTP/1.1\r\nHost: x\r\n\r\n"))
+                served = await probe.waitFor("\r\n\r\n", timeout: .seconds(2)) && probe.text.hasPrefix("HTTP/1.1 200")
+                probe.close()
+                if !served { try await Task.sleep(for: .milliseconds(25)) }
+            }
+            #expect(served, "a stream is served after the resets")
+            var streams: [StreamingConnection] = []
+            for _ in 0..<(EventStreamLimit.maximum - 1) {
+                streams.append(try #require(StreamingConnection(port: address.port, request: "GET /__sandbox/events HTTP/1.1\r\nHost: x\r\n\r\n")))
+            }
+            var all = true
+            for stream in streams { all = await stream.waitFor("retry: 1000") && all }
+            #expect(all, "all but one of the places are free again")
+            for stream in streams { stream.close() }
+        }
+    }
+
+    @Test func headAndASlashAreTheStreamToo() async throws {
+        try await makeWatchedServer().withRunningServer { address in
+            let head = try await rawExchange(port: address.port, Array("HEAD /__sandbox/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+            #expect(head.hasPrefix("HTTP/1.1 200"))
+            #expect(head.contains("Content-Type: text/event-stream; charset=utf-8"))
+            #expect(!head.contains("retry:"))
+            let slash = try #require(StreamingConnection(port: address.port, request: "GET /__sandbox/events/ HTTP/1.1\r\nHost: x\r\n\r\n"))
+            defer { slash.close() }
+            #expect(await slash.waitFor("retry: 1000"))
+            #expect(slash.text.contains("text/event-stream"))
+        }
+    }
+
 }

@@ -169,6 +169,8 @@ struct InboxTests {
         expectError(get(sandbox, "/__sandbox/events?after=x"), 400, "after must be an event id (a whole number)")
         expectError(get(sandbox, "/__sandbox/events?after=-1"), 400, "after must be an event id (a whole number)")
         expectError(get(sandbox, "/__sandbox/events?since=1"), 400, "unknown parameter: since")
+        expectError(get(sandbox, "/__sandbox/events?after=%2B5"), 400, "after must be an event id (a whole number)")
+        expectError(get(sandbox, "/__sandbox/events?after="), 400, "after must be an event id (a whole number)")
     }
 
     @Test func expiringOnRequest() throws {
@@ -295,6 +297,53 @@ struct InboxTests {
         #expect(get(closed, "/__sandbox/inbox").json?["controls"] == false)
         // Credentials still work, and then the inbox says the caller may change its account.
         #expect(get(closed, "/__sandbox/inbox", as: account).json?["controls"] == true)
+    }
+
+    @Test func aReaderFarBehindCatchesUpInBatches() throws {
+        let sandbox = makeWatchedSandbox()
+        var made: [String] = []
+        for _ in 0..<300 { made.append(sandbox.createSession()) }
+        // 600 entries (a session and a message each): more than one batch reads.
+        var cursor: UInt64 = 0
+        var seen: [String] = []
+        var batches = 0
+        while cursor < sandbox.latestEventID, batches < 100 {
+            let batch = sandbox.events(after: cursor)
+            #expect(batch.complete)
+            #expect(batch.events.count <= SandboxEventBatch.maximumEntries)
+            #expect(batch.last > cursor)
+            seen += batch.events.filter { $0.kind == .session }.compactMap { $0.data["session"]?["session_uuid"]?.stringValue }
+            cursor = batch.last
+            batches += 1
+        }
+        #expect(batches == 3)
+        #expect(seen == made)
+        // Big events make smaller batches: about 256 KiB each.
+        let big = makeWatchedSandbox()
+        let brand = String(repeating: "B", count: 20_000)
+        for _ in 0..<40 { _ = big.createSession(["recipient": .string(freshRecipient()), "brand_name": .string(brand)]) }
+        let first = big.events(after: 0)
+        #expect(first.events.count < 20)
+        #expect(first.events.reduce(0) { $0 + $1.data.compactBytes.count } < 2 * SandboxEventBatch.maximumBytes)
+        #expect(first.last == first.events.last?.id)
+    }
+
+    @Test func callbackURLsAreShownWithoutWhatMayBeSecret() {
+        #expect(StatusCallback.displayURL("https://u:p@app.test/hook;k=1?key=2#x") == "https://app.test/hook")
+        #expect(StatusCallback.displayURL("http://127.0.0.1:5000/cb?token=abc") == "http://127.0.0.1:5000/cb")
+        #expect(StatusCallback.displayURL("https://user@app.test:8443/a/b") == "https://app.test:8443/a/b")
+        #expect(StatusCallback.displayURL("https://app.test/p@th") == "https://app.test/p@th")
+        #expect(StatusCallback.displayURL("https://app.test") == "https://app.test")
+    }
+
+    @Test func anAccountAskedForByNameAndGoneIsShownAsNone() {
+        let sandbox = makeWatchedSandbox()
+        _ = sandbox.createSession()
+        _ = sandbox.createSession(account: otherAccount)
+        _ = sandbox.handle(outOfBand(.post, "/__sandbox/reset", as: otherAccount))
+        let inbox = get(sandbox, "/__sandbox/inbox?account=\(otherAccount)")
+        #expect(inbox.json?["account"] == .null)
+        #expect(inbox.json?["accounts"]?.arrayValue?.count == 1)
     }
 
     @Test func theInboxListsAtMostAThousandSessions() {

@@ -281,7 +281,14 @@
       : "";
   }
 
-  async function load(account) {
+  // One load at a time: a burst of events asking for one (the first account appearing) reads once.
+  let loading = null;
+  function load(account) {
+    if (!loading) loading = loadNow(account).finally(() => { loading = null; });
+    return loading;
+  }
+
+  async function loadNow(account) {
     const query = account ? `?account=${encodeURIComponent(account)}` : "";
     const inbox = await getJSON(`/__sandbox/inbox${query}`);
     state.controls = inbox.controls;
