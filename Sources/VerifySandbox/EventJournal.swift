@@ -86,6 +86,10 @@ struct PendingEvents: Sendable {
     /// The events, rendered, as far as ``SandboxEventBatch/maximumBytes`` allows: a batch
     /// cut short ends at its last event, and the reader asks after it next time.
     func rendered(maxAttempts: Int) -> SandboxEventBatch {
+        rendered { $0.rendered(maxAttempts: maxAttempts) }
+    }
+
+    func rendered(_ render: (PendingEvent) -> SandboxEvent) -> SandboxEventBatch {
         guard complete else { return SandboxEventBatch(events: [], last: last, complete: false) }
         var events: [SandboxEvent] = []
         var bytes = 0
@@ -94,7 +98,7 @@ struct PendingEvents: Sendable {
                 return SandboxEventBatch(events: events, last: events[events.count - 1].id, complete: true)
             }
             bytes += item.estimatedSize
-            events.append(item.rendered(maxAttempts: maxAttempts))
+            events.append(render(item))
         }
         return SandboxEventBatch(events: events, last: last, complete: true)
     }

@@ -1,3 +1,4 @@
+import DequeModule
 import HTTPTypes
 import VerifyAPI
 
@@ -24,6 +25,16 @@ public struct SandboxEvent: Sendable, Equatable {
     public var id: UInt64
     public var kind: Kind
     public var data: JSONValue
+    /// `data` written as compact JSON, on one line (what a `data:` line of the stream carries):
+    /// written once, however many streams send it.
+    public var dataText: String
+
+    public init(id: UInt64, kind: Kind, data: JSONValue) {
+        self.id = id
+        self.kind = kind
+        self.data = data
+        dataText = data.compactText
+    }
 
     /// As the JSON form lists it: `{"id", "type", "data"}`.
     public var json: JSONValue {
@@ -86,7 +97,15 @@ extension VerifySandbox {
     /// refer to is copied under the lock and rendered outside it.
     public func events(after id: UInt64, account authID: String? = nil) -> SandboxEventBatch {
         let pending = withState { $0.pendingEvents(after: id, account: authID, limit: SandboxEventBatch.maximumEntries) }
-        return pending.rendered(maxAttempts: configuration.maxAttempts)
+        let maxAttempts = configuration.maxAttempts
+        return pending.rendered { item in
+            // Each streams reads the same events: the first to read one renders it for all. A
+            // later change is a later entry, rendered when read, so a reader never misses it.
+            if let cached = renderedEvents.withLock({ $0.event(item.id) }) { return cached }
+            let event = item.rendered(maxAttempts: maxAttempts)
+            renderedEvents.withLock { $0.keep(event) }
+            return event
+        }
     }
 
     /// The query and caller of a `GET /__sandbox/events` request, checked as the sandbox
@@ -134,5 +153,20 @@ extension VerifySandbox {
     /// Gives back the place of a stream that ended.
     public func closeEventStream() {
         openStreams.subtract(1, ordering: .relaxed)
+    }
+}
+
+/// The events rendered lately, by id, for the streams that read them after the first.
+struct RenderedEvents: Sendable {
+    static let capacity = 4096
+    private var byID: [UInt64: SandboxEvent] = [:]
+    private var order = Deque<UInt64>()
+
+    func event(_ id: UInt64) -> SandboxEvent? { byID[id] }
+
+    mutating func keep(_ event: SandboxEvent) {
+        guard byID.updateValue(event, forKey: event.id) == nil else { return }
+        order.append(event.id)
+        if order.count > Self.capacity { byID[order.removeFirst()] = nil }
     }
 }

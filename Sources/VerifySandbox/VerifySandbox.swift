@@ -77,6 +77,8 @@ public final class VerifySandbox: Sendable {
     let eventChanges = ChangeNotifier()
     /// Event streams open now (``openEventStream()``).
     let openStreams = Atomic<Int>(0)
+    /// Events rendered lately, shared by the streams that read them (``events(after:account:)``).
+    let renderedEvents = Mutex(RenderedEvents())
 
     /// `body` under the lock; the event readers wake when it noted a change.
     func withState<T: Sendable>(_ body: (inout SandboxState) -> T) -> T {

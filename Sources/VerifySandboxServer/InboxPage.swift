@@ -19,6 +19,15 @@ enum InboxPage {
     /// Where the page's files are served from.
     static let assetRoot = "/__sandbox/ui/"
 
+    /// The page or one of its files, by request target (a query is ignored); nil for any other
+    /// path. Looked at only for `/…` targets that can be one, so the API's requests pay nothing.
+    static func asset(target: String) -> Asset? {
+        guard let first = target.utf8.dropFirst().first, first == UInt8(ascii: "_") || first == UInt8(ascii: "i") || first == UInt8(ascii: "?")
+        else { return target == "/" ? asset(path: "/") : nil }
+        guard target.hasPrefix(assetRoot) || target.hasPrefix("/index.html") || target.hasPrefix("/?") else { return nil }
+        return asset(path: String(target.prefix { $0 != "?" }))
+    }
+
     /// The page or one of its files, by request path (without the query); nil for any other path.
     static func asset(path: String) -> Asset? {
         switch path {

@@ -42,8 +42,7 @@ struct SandboxResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
-        if let target = request.head.path, request.method == .get || request.method == .head,
-            Self.path(of: target) == SandboxPath.events || Self.path(of: target) == SandboxPath.events + "/",
+        if let target = request.head.path, request.method == .get || request.method == .head, Self.isEventStream(target),
             InboxPage.refusal(request.headers, authority: request.head.authority, allowedHosts: allowedHosts) == nil
         {
             var response = EventStream.response(target: target, headerFields: request.headers, sandbox: sandbox)
@@ -135,7 +134,7 @@ struct SandboxResponder: HTTPResponder {
         if let refusal = InboxPage.refusal(request.headers, authority: request.head.authority, allowedHosts: allowedHosts) {
             return (sandbox.response(for: refusal), nil)
         }
-        if let asset = InboxPage.asset(path: Self.path(of: target)) {
+        if let asset = InboxPage.asset(target: target) {
             guard request.method == .get || request.method == .head else {
                 return (sandbox.response(for: .methodNotAllowed(allowed: [.get])), nil)
             }
@@ -155,9 +154,14 @@ struct SandboxResponder: HTTPResponder {
         return (answer.response, answer.fault)
     }
 
-    /// A request target without its query.
-    static func path(of target: String) -> String {
-        String(target.prefix { $0 != "?" })
+    /// `/__sandbox/events`, with or without a slash, with or without a query. Compared as
+    /// bytes: it runs on every request.
+    static func isEventStream(_ target: String) -> Bool {
+        let prefix = SandboxPath.events.utf8
+        guard target.utf8.starts(with: prefix) else { return false }
+        let rest = target.utf8.dropFirst(prefix.count)
+        return rest.isEmpty || rest.first == UInt8(ascii: "?") || rest.elementsEqual("/".utf8)
+            || rest.starts(with: "/?".utf8)
     }
 
     /// `body`, cancelled if the client leaves meanwhile (``ClientDeparture``).

@@ -223,6 +223,21 @@ struct InboxPageTests {
             }
     }
 
+    @Test func whichTargetsAreThePageAndTheStream() {
+        for page in ["/", "/?utm=1", "/index.html", "/__sandbox/ui/inbox.js", "/__sandbox/ui/inbox.css?v=2", "/__sandbox/ui/icon.svg"] {
+            #expect(InboxPage.asset(target: page) != nil, "\(page)")
+        }
+        for other in ["/v1/Account/x/Verify/Session/", "/__sandbox/ui/", "/__sandbox/ui/x.js", "/index.htm", "/i", "//", "", "/__sandbox/outbox"] {
+            #expect(InboxPage.asset(target: other) == nil, "\(other)")
+        }
+        for stream in ["/__sandbox/events", "/__sandbox/events/", "/__sandbox/events?after=1", "/__sandbox/events/?after=1"] {
+            #expect(SandboxResponder.isEventStream(stream), "\(stream)")
+        }
+        for other in ["/__sandbox/eventsx", "/__sandbox/events/x", "/__sandbox/event", "/__sandbox/outbox"] {
+            #expect(!SandboxResponder.isEventStream(other), "\(other)")
+        }
+    }
+
     @Test func localAuthorities() {
         for local in [
             "127.0.0.1:8790", "127.0.0.1", "[::1]:8790", "[::1]", "localhost:8790", "LOCALHOST", "app.localhost:80", "10.0.0.7:8790",
