@@ -253,6 +253,8 @@ class Tests:
         check(self.browser.js("return window.__vshMarker") == "kept", "the page was not reloaded")
         check(self.browser.driver.title == "(1) vsh inbox", f"the tab title counts the unseen code: {self.browser.driver.title!r}")
         check(self.browser.js("return document.querySelectorAll('b').length") == 0, "no markup from a message became an element")
+        foreign = self.browser.js("return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith(location.origin))")
+        check(foreign == [], f"the page loads nothing from elsewhere (it works offline): {foreign}")
         say(f"  the code appeared {elapsed * 1000:.0f} ms after the SDK's create returned")
         # A second code for another recipient: on top, and counted.
         second = self.sandbox.sdk().create(recipient="+14155550101").session_uuid

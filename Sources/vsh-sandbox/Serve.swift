@@ -36,8 +36,11 @@ struct Serve: AsyncParsableCommand {
               POST /__sandbox/outcomes   how the next attempts to a number end
               POST /__sandbox/sessions   seeds a session in any state
               GET  /__sandbox/state      the whole state; POST /__sandbox/reset empties it
+              GET  /__sandbox/events     every change, live (Server-Sent Events)
 
-            Prints one line on stdout once it listens, then one log line per request on stderr (never a header or a token); Ctrl-C or SIGTERM stops it.
+            The inbox: open http://HOST:PORT/ in a browser to see every code sent, live, by account, with each session's timeline and controls for the clock, expiry, faults and reset.
+
+            Prints two lines on stdout once it listens (the address, the inbox), then one log line per request on stderr (never a header or a token); Ctrl-C or SIGTERM stops it.
 
             Exit codes: 0 stopped by a signal, 1 bad option, 3 cannot listen.
 
