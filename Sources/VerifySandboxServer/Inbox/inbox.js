@@ -31,7 +31,6 @@
     unseen: new Map(), // session_uuid -> auth_id: codes that arrived live and were not looked at yet
     open: "", // the session whose timeline is shown
     controls: true,
-    cursor: 0,
     stream: null,
   };
 
@@ -315,10 +314,9 @@
     state.stream = stream;
     stream.onopen = () => setLive(true);
     stream.onerror = () => setLive(false);
-    const on = (type, handler) => stream.addEventListener(type, (event) => {
-      state.cursor = Number(event.lastEventId) || state.cursor;
-      handler(JSON.parse(event.data));
-    });
+    // The browser keeps the last event's id and sends it when it reconnects (Last-Event-ID),
+    // which the server prefers to the `after` of this URL: nothing is replayed.
+    const on = (type, handler) => stream.addEventListener(type, (event) => handler(JSON.parse(event.data)));
     on("session", (data) => {
       const uuid = data.session.session_uuid;
       let summary = state.accounts.get(data.auth_id);
