@@ -18,7 +18,8 @@ within a second without a reload and the tab title counts it; the copy button pu
 on the clipboard; the page's clock control expires a session; two accounts never see
 each other's messages; a session's timeline tells its story live; faults armed from
 the page reach the SDK; a server with its own token shows no token and no controls;
-1,000 messages stay usable; keyboard only works; dark mode differs from light.
+1,000 messages stay usable; Mark all seen and Reset do what they say; keyboard only
+works; dark mode differs from light.
 
 Options: --sandbox PATH, --venv DIR, --screenshots DIR (write the docs' screenshots
 there), -k NAME (run the tests whose name contains NAME).
@@ -367,6 +368,23 @@ class Tests:
         status, body = self.sandbox.call("POST", "/__sandbox/reset", account=None,
                                          headers={"X-Vsh-Account": ACCOUNT_A, "Origin": "http://evil.example"})
         check(status == 403, f"a cross-origin change is refused: {status} {body}")
+
+    def test_mark_seen_and_reset(self):
+        first = self.sandbox.sdk().create(recipient="+14155550100").session_uuid
+        self.browser.open()
+        self.browser.wait_for(lambda: self.browser.has_card(first), 1, "the card")
+        self.sandbox.sdk().create(recipient="+14155550101")
+        self.browser.wait_for(lambda: self.browser.driver.title == "(1) vsh inbox", 1, "one unseen code")
+        self.browser.driver.find_element("id", "seen-all").click()
+        self.browser.wait_for(lambda: self.browser.driver.title == "vsh inbox", 1, "Mark all seen to clear the count")
+        self.browser.driver.find_element("id", "reset").click()
+        self.browser.driver.switch_to.alert.accept()
+        self.browser.wait_for(lambda: self.browser.cards() == [], 2, "the cards gone after the reset")
+        check(not self.browser.js("return document.getElementById('empty').hidden"), "the empty inbox says how to start")
+        status, _ = self.sandbox.call("GET", f"/v1/Account/{ACCOUNT_A}/Verify/Session/{first}/")
+        check(status == 404, f"the account is empty for the API too: {status}")
+        later = self.sandbox.sdk().create(recipient="+14155550102").session_uuid
+        self.browser.wait_for(lambda: self.browser.cards() == [later], 2, "a new code after the reset")
 
     def test_own_token_shows_no_secret_and_no_controls(self):
         secret = "t0ken-" + base64.b32encode(os.urandom(10)).decode().lower()
