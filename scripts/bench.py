@@ -395,6 +395,12 @@ def wrk(url, duration, threads=2, connections=32):
 
 
 def bench_wrk(args, rows):
+    get_beside_nginx(args, rows, streams=0)
+
+
+def get_beside_nginx(args, rows, streams):
+    """GET session under wrk, alternated with nginx serving the same body as a static file,
+    with `streams` inbox event streams held open meanwhile (none for the plain row)."""
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} not found (scripts/bench installs it with apt)")
@@ -408,11 +414,12 @@ def bench_wrk(args, rows):
         status, body = http("GET", server.url + path)
         if status != 200:
             sys.exit(f"bench: GET {path} answered {status}")
-        with NginxServer(body, path) as nginx:
+        with NginxServer(body, path) as nginx, EventStreams(server.url, streams):
             status, same = http("GET", nginx.url + path)
             if same != body:
                 sys.exit("bench: nginx does not serve the sandbox's body")
-            say(f"wrk: -t2 -c32 -d{duration}s, {runs} runs each (after a 1 s warm-up), {len(body)}-byte body")
+            say(f"wrk: -t2 -c32 -d{duration}s, {runs} runs each (after a 1 s warm-up), {len(body)}-byte body, "
+                f"{streams} event streams open")
             sandbox_rates, nginx_rates = [], []
             wrk(server.url + path, 1)
             wrk(nginx.url + path, 1)
@@ -422,7 +429,8 @@ def bench_wrk(args, rows):
     sandbox_rate = statistics.median(sandbox_rates)
     nginx_rate = statistics.median(nginx_rates)
     ratio = sandbox_rate / nginx_rate
-    rows.append(row(f"`vsh-sandbox serve`: GET session under `wrk -t2 -c32 -d{duration}s`",
+    connected = f", {streams} inbox event streams connected" if streams else ""
+    rows.append(row(f"`vsh-sandbox serve`: GET session under `wrk -t2 -c32 -d{duration}s`{connected}",
                     f"{sandbox_rate:,.0f} req/s",
                     f"nginx, same {len(body)}-byte body as a static file: {nginx_rate:,.0f} req/s ({ratio:.2f}x)",
                     "≥ 0.5x nginx", ratio >= 0.5))
@@ -489,31 +497,10 @@ def bench_inbox(args, rows):
     """The API's GET beside nginx with three inbox streams connected (what three people
     watching the page hold open); then creates, each an event every stream reads, with the
     three streams against none, in the same run."""
-    for tool in ("wrk", "nginx"):
-        if not shutil.which(tool):
-            sys.exit(f"bench: {tool} not found (scripts/bench installs it with apt)")
+    get_beside_nginx(args, rows, streams=3)
     runs = 1 if args.quick else 3
     duration = 5
-    with sandbox_server(args.sandbox) as server:
-        base = f"/v1/Account/{AUTH_ID}/Verify/Session/"
-        status, created = http("POST", server.url + base, {"recipient": "+14155550100"})
-        path = f"{base}{json.loads(created)['session_uuid']}/"
-        status, body = http("GET", server.url + path)
-        with NginxServer(body, path) as nginx, EventStreams(server.url) as streams:
-            say(f"inbox: GET under wrk -t2 -c32 -d{duration}s with {len(streams.sockets)} event streams open, beside nginx")
-            wrk(server.url + path, 1)
-            wrk(nginx.url + path, 1)
-            sandbox_rates, nginx_rates = [], []
-            for _ in range(runs):
-                sandbox_rates.append(wrk(server.url + path, duration))
-                nginx_rates.append(wrk(nginx.url + path, duration))
-        sandbox_rate, nginx_rate = statistics.median(sandbox_rates), statistics.median(nginx_rates)
-        ratio = sandbox_rate / nginx_rate
-        rows.append(row(f"`vsh-sandbox serve`: GET session under `wrk -t2 -c32 -d{duration}s`, 3 inbox event streams connected",
-                        f"{sandbox_rate:,.0f} req/s",
-                        f"nginx, same {len(body)}-byte body as a static file: {nginx_rate:,.0f} req/s ({ratio:.2f}x)",
-                        "≥ 0.5x nginx", ratio >= 0.5))
-
+    base = f"/v1/Account/{AUTH_ID}/Verify/Session/"
     say(f"inbox: creates under wrk -t2 -c32 -d{duration}s, with 3 event streams and without, alternated")
     bare, watched, delivered = [], [], 0
     # A fresh server for each run: wrk's recipients repeat from run to run (its seed is

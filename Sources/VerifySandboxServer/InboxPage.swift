@@ -22,9 +22,8 @@ enum InboxPage {
     /// The page or one of its files, by request target (a query is ignored); nil for any other
     /// path. Looked at only for `/…` targets that can be one, so the API's requests pay nothing.
     static func asset(target: String) -> Asset? {
-        guard let first = target.utf8.dropFirst().first, first == UInt8(ascii: "_") || first == UInt8(ascii: "i") || first == UInt8(ascii: "?")
-        else { return target == "/" ? asset(path: "/") : nil }
-        guard target.hasPrefix(assetRoot) || target.hasPrefix("/index.html") || target.hasPrefix("/?") else { return nil }
+        // An API path fails these at its second byte; only the page's own paths make a String.
+        guard target == "/" || target.hasPrefix("/?") || target.hasPrefix("/index.html") || target.hasPrefix(assetRoot) else { return nil }
         return asset(path: String(target.prefix { $0 != "?" }))
     }
 
