@@ -384,14 +384,14 @@ struct SandboxState: Sendable {
         // Credentials show their own account, whatever `account` asks for.
         if let authID = caller.authID { wanted = authID }
         // An account asked for by name and not there (reset meanwhile) is shown as none, not another.
-        let shown = wanted.map { name in listed.first { $0.authID == name } } ?? latestActive(listed)
+        let shown: SandboxAccount? = if let wanted { listed.first { $0.authID == wanted } } else { latestActive(listed) }
         return Reply(
             status: 200,
             json: .object([
                 "sequence": .number(Double(journal.last)), "now": .string(now.iso8601),
                 "controls": .bool(configuration.acceptsInboxControls || caller.authID != nil),
                 "accounts": .array(listed.map(InboxView.summary)),
-                "account": shown.flatMap { $0 }.map { InboxView.account($0, maxAttempts: configuration.maxAttempts) } ?? .null,
+                "account": shown.map { InboxView.account($0, maxAttempts: configuration.maxAttempts) } ?? .null,
             ]))
     }
 
